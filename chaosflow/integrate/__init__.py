@@ -1,0 +1,1 @@
+"""chaosflow.integrate."""

@@ -1,0 +1,40 @@
+"""Tiny array-namespace helpers so one ``rhs`` runs on numpy arrays and torch tensors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+
+def is_torch(x: Any) -> bool:
+    """True for a ``torch.Tensor`` without importing torch when it is not loaded."""
+    return type(x).__module__.startswith("torch")
+
+
+def namespace(x: Any) -> ModuleType:
+    """The array module (``numpy`` or ``torch``) that owns ``x``.
+
+    Both expose the element-wise functions the catalog uses (sin, cos, exp, tanh, abs, sqrt,
+    sign, roll, where) under the same names.
+    """
+    if is_torch(x):
+        import torch
+
+        return torch
+    return np
+
+
+def stack(columns: Sequence[Any]) -> Any:
+    """Stack per-coordinate arrays ``[batch]`` into ``[batch, dim]`` in their own namespace."""
+    first = next((c for c in columns if hasattr(c, "shape")), None)
+    if first is not None and is_torch(first):
+        import torch
+
+        cols = [c if is_torch(c) else torch.full_like(first, float(c)) for c in columns]
+        cols = torch.broadcast_tensors(*cols)
+        return torch.stack(cols, dim=-1)
+    cols = np.broadcast_arrays(*[np.asarray(c) for c in columns])
+    return np.stack(cols, axis=-1)
