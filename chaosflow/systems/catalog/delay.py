@@ -1,0 +1,1 @@
+"""Catalog module delay (being filled in)."""

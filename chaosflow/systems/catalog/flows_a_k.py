@@ -1,0 +1,1 @@
+"""Catalog module flows_a_k (being filled in)."""

@@ -1,0 +1,1 @@
+"""Catalog module flows_l_z (being filled in)."""

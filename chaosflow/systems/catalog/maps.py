@@ -1,0 +1,1 @@
+"""Catalog module maps (being filled in)."""
