@@ -1,1 +1,1 @@
-"""chaosflow.tasks."""
+"""Coarse Prefect tasks (prefect_tasks) around plain, Prefect-free work functions."""

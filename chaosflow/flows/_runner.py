@@ -1,0 +1,52 @@
+"""Task runners from a ``ClusterSpec``: threads, LocalCluster, an address, SLURM or Kubernetes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chaosflow.specs import ClusterSpec
+
+
+def task_runner(cluster: ClusterSpec) -> Any:
+    """A Prefect task runner for ``cluster``; Dask dashboards and schedulers bind to 127.0.0.1."""
+    if cluster.kind == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=cluster.n_workers)
+    from prefect_dask import DaskTaskRunner
+
+    if cluster.kind == "address":
+        return DaskTaskRunner(address=cluster.address)
+    if cluster.kind == "local":
+        kwargs: dict[str, Any] = {
+            "n_workers": cluster.n_workers,
+            "threads_per_worker": cluster.threads_per_worker,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": "127.0.0.1:0",
+            **cluster.options,
+        }
+        if cluster.gpu_workers:
+            kwargs["resources"] = {"GPU": 1}
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=kwargs)
+    classes = {
+        "slurm": "dask_jobqueue.SLURMCluster",
+        "kubernetes": "dask_kubernetes.operator.KubeCluster",
+    }
+    adapt = cluster.options.get("adapt", {"minimum": 0, "maximum": cluster.n_workers})
+    kwargs = {k: v for k, v in cluster.options.items() if k != "adapt"}
+    return DaskTaskRunner(
+        cluster_class=classes[cluster.kind], cluster_kwargs=kwargs, adapt_kwargs=adapt
+    )
+
+
+def batches(items: list, n: int) -> list[list]:
+    """At most ``n`` contiguous, near-equal batches (coarse tasks, never one per item)."""
+    n = max(1, min(n, len(items)))
+    size, extra = divmod(len(items), n)
+    out, start = [], 0
+    for i in range(n):
+        stop = start + size + (1 if i < extra else 0)
+        out.append(items[start:stop])
+        start = stop
+    return [b for b in out if b]

@@ -1,0 +1,116 @@
+"""Stages shared by the single-stage flows and the benchmark flow.
+
+Each stage asks the store what is missing, submits coarse tasks to whatever task runner the
+calling flow has, waits, and returns a summary. Called inside a flow run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from prefect import get_run_logger
+
+from chaosflow.flows._runner import batches
+from chaosflow.specs import ClusterSpec, DatasetSpec, EvalSpec, TrainSpec
+from chaosflow.storage import Root
+from chaosflow.tasks import _aggregate, _evaluate, _generate, _train, prefect_tasks
+
+
+def _parallelism(cluster: ClusterSpec) -> int:
+    return cluster.n_workers * cluster.threads_per_worker
+
+
+def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[str, Any]:
+    log = get_run_logger()
+    store, todo = _generate.prepare(root, spec)
+    total = sum(len(store.shards(r.key)) for r in spec.systems)
+    if not todo:
+        log.info("dataset %s: all %d units already stored; reusing it", spec.id, total)
+    else:
+        log.info("dataset %s: %d of %d units to generate", spec.id, len(todo), total)
+        futures = [
+            prefect_tasks.generate_shards.submit(root, spec, batch)
+            for batch in batches(todo, 2 * _parallelism(cluster))
+        ]
+        for f in futures:
+            f.result()
+    _generate.finalize(root, spec)
+    return {"dataset": spec.id, "units": total, "generated": len(todo), "reused": not todo}
+
+
+def train_stage(
+    root: Root, dataset: DatasetSpec, train: TrainSpec, cluster: ClusterSpec
+) -> dict[str, Any]:
+    log = get_run_logger()
+    packs = _train.plan_packs(root, dataset, train)
+    n_runs = len(train.models) * len(dataset.systems) * len(train.seeds)
+    log.info("training: %d packs to train (%d runs in all)", len(packs), n_runs)
+    futures = []
+    for pack in packs:
+        ctx = contextlib.nullcontext()
+        if cluster.gpu_workers and cluster.kind != "threads":
+            import dask
+
+            ctx = dask.annotate(resources={"GPU": 1})
+        with ctx:
+            futures.append(
+                prefect_tasks.train_pack.submit(
+                    root, dataset, train, pack, cluster.threads_per_worker
+                )
+            )
+    results = [f.result() for f in futures]
+    return {"packs": len(packs), "runs": n_runs, "trained": sum(r["runs"] for r in results)}
+
+
+def evaluate_stage(
+    root: Root, dataset: DatasetSpec, train: TrainSpec, evaluate: EvalSpec, cluster: ClusterSpec
+) -> dict[str, Any]:
+    log = get_run_logger()
+    cells = _evaluate.plan_cells(root, dataset, train, evaluate)
+    log.info("evaluation %s: %d cells to compute", _evaluate.eval_id(dataset, evaluate), len(cells))
+    futures = [
+        prefect_tasks.evaluate_cells.submit(root, dataset, evaluate, batch)
+        for batch in batches(cells, 2 * _parallelism(cluster))
+    ]
+    computed = sum(len(f.result()) for f in futures)
+    return {"eval": _evaluate.eval_id(dataset, evaluate), "computed": computed}
+
+
+def aggregate_stage(root: Root, dataset: DatasetSpec, evaluate: EvalSpec) -> dict[str, Any]:
+    eid = _evaluate.eval_id(dataset, evaluate)
+    cells = _aggregate.read_cells(root, eid)
+    ds = _aggregate.build_dataset(
+        cells, {"dataset": dataset.id, "eval": eid, "protocol": evaluate.model_dump_json()}
+    )
+    url = _aggregate.write_metrics(root, ds)
+    get_run_logger().info("metrics: %d cells → %s", len(cells), url)
+    return {"metrics": url, "cells": len(cells)}
+
+
+def report_stage(root: Root) -> dict[str, Any]:
+    """Leaderboard + PNG next to the metrics, and the same table as a Prefect artifact."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    from chaosflow import report
+
+    ds = _aggregate.open_metrics(root)
+    rows = report.leaderboard(ds)
+    out: dict[str, Any] = {"leaderboard": rows}
+    if root.is_local:
+        png = report.plot_summary(ds, root.join("reports", "benchmark.png").removeprefix("file://"))
+        out["plot"] = str(png)
+    table = [
+        {
+            k: (round(v, 4) if isinstance(v, float) else v)
+            for k, v in r.items()
+            if not k.endswith("_iqr")
+        }
+        for r in rows
+    ]
+    create_table_artifact(table, key="leaderboard", description="median across systems")
+    md = report.leaderboard_markdown(rows)
+    if "plot" in out:
+        md += f"\n\nPlot: `{out['plot']}`"
+    create_markdown_artifact(md, key="benchmark-report", description="chaosflow benchmark")
+    return out

@@ -1,0 +1,97 @@
+"""Aggregation work: metric cells → one xarray Dataset (model × system × seed [× horizon])."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from chaosflow import __version__
+from chaosflow.storage import Root
+
+SCALARS = ("vpt_lyapunov", "vpt_time", "vpt_steps", "d_stsp", "d_h", "diverged_fraction")
+CURVES = ("nrmse", "smape")
+UNITS = {
+    "vpt_lyapunov": "Lyapunov times",
+    "vpt_time": "system time units",
+    "vpt_steps": "steps",
+    "d_stsp": "nats (KL divergence)",
+    "d_h": "1 (Hellinger distance)",
+    "diverged_fraction": "1",
+    "nrmse": "1",
+    "smape": "percent",
+}
+
+
+def read_cells(root: Root, eval_id: str) -> list[dict[str, Any]]:
+    """Every stored cell of an evaluation (all runs, systems and seeds ever evaluated)."""
+    cells = []
+    for run in root.listdir("evals", eval_id):
+        for system in root.listdir("evals", eval_id, run):
+            for name in root.listdir("evals", eval_id, run, system):
+                if name.endswith(".json"):
+                    cells.append(root.read_json("evals", eval_id, run, system, name))
+    return cells
+
+
+def build_dataset(cells: list[dict[str, Any]], attrs: dict[str, Any]) -> xr.Dataset:
+    """Cells into a Dataset; missing cells are NaN (the union of several runs may be sparse)."""
+    if not cells:
+        raise ValueError("no metric cells to aggregate")
+    models = sorted({c["model"] for c in cells})
+    systems = sorted({c["system"] for c in cells})
+    seeds = sorted({int(c["seed"]) for c in cells})
+    horizon = max(len(c["nrmse"]) for c in cells)
+    shape = (len(models), len(systems), len(seeds))
+    data = {v: np.full(shape, np.nan) for v in SCALARS}
+    data.update({v: np.full((*shape, horizon), np.nan) for v in CURVES})
+    dts, lyaps = np.full(len(systems), np.nan), np.full(len(systems), np.nan)
+    runs = [""] * len(models)
+    for c in cells:
+        i, j, k = models.index(c["model"]), systems.index(c["system"]), seeds.index(int(c["seed"]))
+        for v in SCALARS:
+            data[v][i, j, k] = c[v]
+        for v in CURVES:
+            data[v][i, j, k, : len(c[v])] = c[v]
+        dts[j], lyaps[j], runs[i] = c["dt"], c["lyapunov_max"], c["run"]
+    dims3 = ("model", "system", "seed")
+    ds = xr.Dataset(
+        {v: (dims3, data[v], {"units": UNITS[v]}) for v in SCALARS}
+        | {v: ((*dims3, "horizon"), data[v], {"units": UNITS[v]}) for v in CURVES},
+        coords={
+            "model": models,
+            "system": systems,
+            "seed": seeds,
+            "horizon": np.arange(horizon),
+            "dt": ("system", dts),
+            "lyapunov_max": ("system", lyaps),
+            "run": ("model", runs),
+        },
+    )
+    ds.attrs.update(attrs)
+    ds.attrs["chaosflow_version"] = __version__
+    ds.attrs["created"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return ds
+
+
+def write_metrics(root: Root, ds: xr.Dataset) -> str:
+    """Write ``<root>/metrics.zarr`` whole (it is small): to a temp name, then swap in."""
+    url = root.join("metrics.zarr")
+    tmp = root.join("metrics.zarr.tmp")
+    fs = root.fs
+    if fs.exists(tmp):
+        fs.rm(tmp, recursive=True)
+    enc = ds.copy()
+    for name in ("model", "system", "run"):
+        enc[name] = enc[name].astype(str)
+    enc.to_zarr(root.store("metrics.zarr.tmp"), mode="w", zarr_format=3, consolidated=False)
+    if fs.exists(url):
+        fs.rm(url, recursive=True)
+    fs.mv(tmp, url, recursive=True)
+    return url
+
+
+def open_metrics(root: Root) -> xr.Dataset:
+    return xr.open_zarr(root.store("metrics.zarr"), consolidated=False)

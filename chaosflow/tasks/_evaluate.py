@@ -1,0 +1,145 @@
+"""Evaluation work, free of Prefect/Dask: one cell = one trained model on one system's test data.
+
+Protocol (recorded with every cell, since D_stsp depends on the lengths): short-term metrics roll
+out ``horizon`` steps from every test initial condition; long-term metrics generate ``n_generate``
+steps from the same points and compare the pooled states with the test trajectories' first
+``n_generate`` points. The ``ground_truth`` pseudo-model scores what is achievable: long-term,
+independent train trajectories; short-term, the true system re-integrated with half the step.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from chaosflow.specs import DatasetSpec, EvalSpec, TrainSpec, spec_hash
+from chaosflow.storage import DatasetStore, Root, RunKey
+from chaosflow.tasks._train import as_numpy, load_run, run_id
+
+GROUND_TRUTH = "ground_truth"
+
+
+def eval_id(dataset: DatasetSpec, evaluate: EvalSpec) -> str:
+    payload = {"kind": "eval", "dataset": dataset.id, **evaluate.model_dump(mode="json")}
+    return f"eval-{spec_hash(payload)[:12]}"
+
+
+@dataclass(frozen=True, order=True)
+class CellKey:
+    """One metric cell: (evaluation, run, system, seed)."""
+
+    eval: str
+    run: str
+    model: str
+    system: str
+    seed: int
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return ("evals", self.eval, self.run, self.system, f"seed-{self.seed}.json")
+
+    def __str__(self) -> str:
+        return f"{self.eval}/{self.model}/{self.system}/seed-{self.seed}"
+
+
+def plan_cells(
+    root: Root, dataset: DatasetSpec, train: TrainSpec, evaluate: EvalSpec
+) -> list[CellKey]:
+    """Cells not yet computed (adding a model or a system computes only the new ones)."""
+    eid = eval_id(dataset, evaluate)
+    cells = []
+    for ref in dataset.systems:
+        for model in train.models:
+            rid = run_id(dataset, model, train)
+            cells += [CellKey(eid, rid, model.key, ref.key, s) for s in train.seeds]
+        if evaluate.ground_truth:
+            cells += [CellKey(eid, GROUND_TRUTH, GROUND_TRUTH, ref.key, s) for s in train.seeds]
+    return [c for c in cells if not root.exists(*c.parts)]
+
+
+def _truth_rollouts(
+    dataset: DatasetSpec, store: DatasetStore, cell: CellKey, test: np.ndarray, evaluate: EvalSpec
+) -> tuple[np.ndarray, np.ndarray]:
+    from chaosflow.integrate import RK4, Grid, simulate
+
+    ref = next(r for r in dataset.systems if r.key == cell.system)
+    system = ref.build()
+    dt = float(store.attrs(cell.system)["dt"])
+    short = simulate(
+        system,
+        test[:, 0],
+        grid=Grid(dt=dt, n=evaluate.horizon),
+        method=RK4(substeps=2 * dataset.substeps),
+    )
+    train = store.load_split(cell.system, "train")[:, : evaluate.n_generate]
+    return np.asarray(short), train
+
+
+def _model_rollouts(root: Root, cell: CellKey, test: np.ndarray, evaluate: EvalSpec):
+    import torch
+
+    model = load_run(root, RunKey(cell.run, cell.model, cell.system, cell.seed))
+    x0 = torch.as_tensor(test[:, 0])
+    with torch.no_grad():
+        long = as_numpy(model.rollout(x0, evaluate.n_generate))
+    return long[:, : evaluate.horizon], long
+
+
+def evaluate_cell(root: Root, dataset: DatasetSpec, evaluate: EvalSpec, cell: CellKey) -> dict:
+    """Compute one cell's metrics and store them as JSON (skips a cell already stored)."""
+    from chaosflow import metrics
+
+    if root.exists(*cell.parts):
+        return root.read_json(*cell.parts)
+    t0 = time.perf_counter()
+    store = DatasetStore(root, dataset.id)
+    attrs = store.attrs(cell.system)
+    test = store.load_split(cell.system, "test")
+    if cell.run == GROUND_TRUTH:
+        short, long = _truth_rollouts(dataset, store, cell, test, evaluate)
+    else:
+        short, long = _model_rollouts(root, cell, test, evaluate)
+    truth_short = test[:, : evaluate.horizon]
+    truth_long = test[:, : evaluate.n_generate]
+    std = truth_long.reshape(-1, truth_long.shape[-1]).std(axis=0)
+    finite = np.isfinite(long).all(axis=(1, 2))
+    vpt = metrics.valid_prediction_time(short, truth_short, eps=evaluate.eps, std=std)
+    dt, lyap = float(attrs["dt"]), float(attrs["lyapunov_max"])
+    result: dict[str, Any] = {
+        "cell": str(cell),
+        "model": cell.model,
+        "run": cell.run,
+        "system": cell.system,
+        "seed": cell.seed,
+        "dt": dt,
+        "lyapunov_max": lyap,
+        "nrmse": _clean(metrics.nrmse(short, truth_short, std=std)),
+        "smape": _clean(metrics.smape(short, truth_short)),
+        "vpt_steps": float(np.median(vpt)),
+        "vpt_time": float(np.median(vpt)) * dt,
+        "vpt_lyapunov": float(np.median(vpt)) * dt * lyap,
+        "diverged_fraction": float(1.0 - finite.mean()),
+        "protocol": evaluate.model_dump(mode="json"),
+    }
+    pooled = long[finite] if finite.any() else None
+    if pooled is None:
+        result["d_stsp"], result["d_h"] = float("inf"), 1.0
+    else:
+        result["d_stsp"] = float(
+            metrics.state_space_divergence(pooled, truth_long, n_bins=evaluate.n_bins)
+        )
+        result["d_h"] = float(
+            metrics.power_spectrum_distance(pooled, truth_long, sigma=evaluate.sigma)
+        )
+    result["seconds"] = time.perf_counter() - t0
+    root.write_json(result, *cell.parts)
+    return result
+
+
+def _clean(x: Any) -> list[float]:
+    """Per-horizon curve as JSON floats (a diverged rollout's inf stays inf, NaN becomes inf)."""
+    arr = np.asarray(x, dtype=float)
+    return [float(v) if np.isfinite(v) else float("inf") for v in arr]
