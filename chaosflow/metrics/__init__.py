@@ -1,1 +1,33 @@
-"""chaosflow.metrics."""
+"""chaosflow.metrics: pure functions on arrays (numpy in; torch accepted and converted).
+
+Short-term: :func:`nrmse`, :func:`smape`, :func:`prediction_error`,
+:func:`valid_prediction_time` (+ :func:`prediction_time`, :func:`lyapunov_times`).
+Geometry: :func:`state_space_divergence` (D_stsp), :func:`power_spectrum_distance` (D_H).
+Definitions and citations: ``chaosflow/metrics/DESIGN.md``.
+"""
+
+from chaosflow.metrics._geometry import binned_kl, gmm_kl, state_space_divergence
+from chaosflow.metrics._short import (
+    lyapunov_times,
+    nrmse,
+    prediction_error,
+    prediction_time,
+    smape,
+    valid_prediction_time,
+)
+from chaosflow.metrics._spectrum import hellinger, power_spectrum_distance, smoothed_spectrum
+
+__all__ = [
+    "binned_kl",
+    "gmm_kl",
+    "hellinger",
+    "lyapunov_times",
+    "nrmse",
+    "power_spectrum_distance",
+    "prediction_error",
+    "prediction_time",
+    "smape",
+    "smoothed_spectrum",
+    "state_space_divergence",
+    "valid_prediction_time",
+]
