@@ -1,0 +1,79 @@
+"""Shared helpers for the dysts flows (``flows_a_k*``): registration, output step, columns.
+
+Facts (parameters, initial conditions, periods, Lyapunov exponents) come from dysts'
+``chaotic_attractors.json``: Gilpin, W. (2021) Chaos as an interpretable benchmark for
+forecasting and data-driven modelling. NeurIPS Datasets and Benchmarks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chaosflow.systems._array import namespace
+from chaosflow.systems._base import Metadata, Rhs, System
+from chaosflow.systems._registry import register_system
+
+_VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
+
+
+def output_dt(period: float) -> float:
+    """Output step: the dominant period / 30, rounded to one significant digit (time units)."""
+    return float(f"{period / 30:.0e}")
+
+
+def cols(x: Any) -> tuple[Any, ...]:
+    """The columns ``x[..., i]`` of ``x: [batch, dim]``, each ``[batch]``."""
+    return tuple(x[..., i] for i in range(x.shape[-1]))
+
+
+def positive_part(x: Any) -> Any:
+    """``max(x, 0)`` element-wise, array-generic (numpy's and torch's ``clip`` differ)."""
+    return 0.5 * (x + namespace(x).abs(x))
+
+
+def dysts_flow(
+    name: str,
+    rhs: Rhs,
+    params: Mapping[str, float],
+    *,
+    x0: Sequence[float],
+    period: float,
+    lyapunov_max: float,
+    dysts_dt: float,
+    citation: str,
+    description: str = "",
+    unbounded: Sequence[int] = (),
+    nonautonomous: bool = False,
+) -> System:
+    """Build and register a dysts flow; ``dysts_dt`` is dysts' own (tiny) integration step."""
+    extra: dict[str, Any] = {"dysts_dt": dysts_dt}
+    if unbounded:
+        extra["unbounded_indices"] = tuple(unbounded)
+    if nonautonomous:
+        extra["nonautonomous"] = True
+    system = System(
+        name=name,
+        dim=len(x0),
+        kind="flow",
+        params={k: float(v) for k, v in params.items()},
+        rhs=rhs,
+        metadata=Metadata(
+            dt=output_dt(period),
+            period=period,
+            lyapunov_max=lyapunov_max,
+            x0=tuple(float(v) for v in x0),
+            citation=f"{citation} ; {_VALUES}",
+            description=description,
+            extra=extra,
+        ),
+    )
+    register_system(system)
+    return system
+
+
+def blinking_weight(tt: Any, tau: Any) -> Any:
+    """Smoothed square wave in [0, 1] of period ``tau``: which stirrer is on (dysts protocol)."""
+    xp = namespace(tt)
+    return 0.5 + 0.5 * xp.tanh(tau * 20.0 * xp.sin(2.0 * math.pi * tt / tau))
