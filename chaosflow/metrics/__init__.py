@@ -3,10 +3,21 @@
 Short-term: :func:`nrmse`, :func:`smape`, :func:`prediction_error`,
 :func:`valid_prediction_time` (+ :func:`prediction_time`, :func:`lyapunov_times`).
 Geometry: :func:`state_space_divergence` (D_stsp), :func:`power_spectrum_distance` (D_H).
+Invariants: :func:`lyapunov_spectrum` (QR method on a one-step map; :func:`rk4_step` builds
+one from a System).
 Definitions and citations: ``chaosflow/metrics/DESIGN.md``.
 """
 
 from chaosflow.metrics._geometry import binned_kl, gmm_kl, state_space_divergence
+from chaosflow.metrics._lyapunov import (
+    autograd_jacobian,
+    lyapunov_spectra,
+    lyapunov_spectrum,
+    relative_error,
+    rk4_step,
+    rk4_step_jacobian,
+    rollout_step,
+)
 from chaosflow.metrics._short import (
     lyapunov_times,
     nrmse,
@@ -18,14 +29,21 @@ from chaosflow.metrics._short import (
 from chaosflow.metrics._spectrum import hellinger, power_spectrum_distance, smoothed_spectrum
 
 __all__ = [
+    "autograd_jacobian",
     "binned_kl",
     "gmm_kl",
     "hellinger",
+    "lyapunov_spectra",
+    "lyapunov_spectrum",
     "lyapunov_times",
     "nrmse",
     "power_spectrum_distance",
     "prediction_error",
     "prediction_time",
+    "relative_error",
+    "rk4_step",
+    "rk4_step_jacobian",
+    "rollout_step",
     "smape",
     "smoothed_spectrum",
     "state_space_divergence",

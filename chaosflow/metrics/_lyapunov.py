@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from chaosflow.metrics._arrays import as_numpy
 from chaosflow.systems._array import is_torch
 
 Step = Callable[[Any], Any]
@@ -71,3 +72,106 @@ def _eye_like(x: Any) -> Any:
     if is_torch(x):
         return torch.eye(d, dtype=x.dtype, device=x.device)
     return np.eye(d)
+
+
+def autograd_jacobian(step: Step) -> Step:
+    """``x: Tensor[B, d] -> Tensor[B, d, d]``, the per-row Jacobian of ``step`` by autograd.
+
+    Assumes rows do not interact (true for any batched one-step map), so the Jacobian of
+    ``step(x).sum(0)`` holds every row's Jacobian.
+    """
+
+    def jacobian(x: torch.Tensor) -> torch.Tensor:
+        with torch.enable_grad():
+            xr = x.detach().requires_grad_(True)
+            j = torch.autograd.functional.jacobian(lambda z: step(z).sum(0), xr, vectorize=True)
+        return j.permute(1, 0, 2).detach()
+
+    return jacobian
+
+
+def rollout_step(model: Any) -> Step:
+    """One-step map of a model whose state is its observation: ``rollout(x, 2)[:, 1]``.
+
+    Models with a hidden latent state (PLRNN, RNNs) should expose their latent one-step map
+    instead: re-encoding the observation every step is not the model's dynamics.
+    """
+    return lambda x: model.rollout(x, 2)[:, 1]
+
+
+def lyapunov_spectra(
+    step: Step,
+    x0: Any,
+    n_steps: int,
+    *,
+    jac: Step | None = None,
+    dt: float = 1.0,
+    n_exponents: int | None = None,
+    transient: int = 0,
+    chunk: int = 256,
+) -> np.ndarray:
+    """Lyapunov spectrum per trajectory, ``[B, k]`` per time unit (QR / Benettin method).
+
+    ``step``: one-step map ``[B, d] -> [B, d]``; ``x0``: ``[d]`` or ``[B, d]``; ``jac``:
+    ``[N, d] -> [N, d, d]`` Jacobian of ``step`` (default: torch autograd of ``step``, which
+    then runs on torch tensors; a numpy ``x0`` becomes float64). The tangent frame ``Q`` (k
+    orthonormal columns) is pushed through ``J(x_t)`` and re-orthonormalized by QR every step;
+    ``λ_i = Σ_t log|R_ii(t)| / (n_steps · dt)`` over the ``n_steps`` steps after ``transient``
+    discarded ones (during which ``Q`` already aligns). ``dt`` is the time per step (1 for maps).
+    Jacobians are evaluated ``chunk`` steps at a time (one batched call) and the QR runs in
+    float64 numpy, so per-step overhead stays small for autograd Jacobians.
+    """
+    if jac is None:
+        jac = autograd_jacobian(step)
+        if not is_torch(x0):
+            x0 = torch.as_tensor(np.asarray(x0, dtype=np.float64))
+    x = x0[None] if x0.ndim == 1 else x0
+    b, d = x.shape
+    k = d if n_exponents is None else int(n_exponents)
+    if not 1 <= k <= d:
+        raise ValueError(f"n_exponents must be in 1..{d}, got {n_exponents}")
+    q = np.broadcast_to(np.eye(d)[:, :k], (b, d, k)).copy()
+    total = np.zeros((b, k))
+    done = 0
+    while done < transient + n_steps:
+        n = min(chunk, transient + n_steps - done)
+        points = []
+        for _ in range(n):
+            points.append(x)
+            x = step(x)
+        stacked = torch.cat(points) if is_torch(x) else np.concatenate(points)
+        jacobians = as_numpy(jac(stacked)).reshape(n, b, d, d)
+        for i in range(n):
+            q, r = np.linalg.qr(jacobians[i] @ q)
+            if done + i >= transient:
+                with np.errstate(divide="ignore"):
+                    total += np.log(np.abs(np.diagonal(r, axis1=-2, axis2=-1)))
+        done += n
+    return total / (n_steps * float(dt))
+
+
+def lyapunov_spectrum(
+    step: Step,
+    x0: Any,
+    n_steps: int,
+    *,
+    jac: Step | None = None,
+    dt: float = 1.0,
+    n_exponents: int | None = None,
+    transient: int = 0,
+) -> np.ndarray:
+    """Lyapunov spectrum ``[k]`` per time unit, averaged over the batch of ``x0``.
+
+    See :func:`lyapunov_spectra` for the method and arguments; several initial conditions on
+    the attractor reduce the variance of the estimate.
+    """
+    spectra = lyapunov_spectra(
+        step, x0, n_steps, jac=jac, dt=dt, n_exponents=n_exponents, transient=transient
+    )
+    return spectra.mean(axis=0)
+
+
+def relative_error(estimate: Any, reference: Any) -> np.ndarray:
+    """``|estimate − reference| / |reference|`` element-wise (e.g. model λmax vs the system's)."""
+    est, ref = np.asarray(estimate, dtype=np.float64), np.asarray(reference, dtype=np.float64)
+    return np.abs(est - ref) / np.abs(ref)
