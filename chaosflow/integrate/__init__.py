@@ -1,1 +1,29 @@
-"""chaosflow.integrate."""
+"""chaosflow.integrate: batched integration of catalog systems on numpy and torch.
+
+``simulate(system, x0[batch, dim], *, grid=Grid(dt, n), method=None, params=None)`` returns
+``[batch, n, dim]`` in the input's array type; ``sample_on_attractor`` draws seeded initial
+conditions on the attractor. See ``DESIGN.md`` next to this file.
+"""
+
+from chaosflow.integrate._errors import DivergenceError
+from chaosflow.integrate._grid import Grid
+from chaosflow.integrate._methods import DOP853, RK4, Dopri5, Euler, EulerMaruyama, FixedStep
+from chaosflow.integrate._monitor import Simulation
+from chaosflow.integrate._sample import sample_on_attractor
+from chaosflow.integrate._simulate import default_method, simulate, simulate_checked
+
+__all__ = [
+    "DOP853",
+    "RK4",
+    "DivergenceError",
+    "Dopri5",
+    "Euler",
+    "EulerMaruyama",
+    "FixedStep",
+    "Grid",
+    "Simulation",
+    "default_method",
+    "sample_on_attractor",
+    "simulate",
+    "simulate_checked",
+]

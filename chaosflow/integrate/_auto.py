@@ -1,0 +1,60 @@
+"""``method=None``: pick the substep count of an accurate default by a short pilot run.
+
+The pilot integrates a few of the caller's initial conditions over about one period (at most
+one Lyapunov time, 10–200 output points) with ``k`` and ``2k`` substeps, doubling ``k`` until the
+two agree to ``PILOT_TOL`` of the state's scale. For an order-``q`` method the difference is
+the error of the coarser run, so the chosen ``k`` is accurate to about ``PILOT_TOL`` per
+pilot window. Results are cached per (system, parameters, dt).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+PILOT_TOL = 1e-10
+PILOT_ROWS = 4
+MAX_SUBSTEPS = 4096
+_CACHE: dict[tuple, int] = {}
+
+
+def pilot_points(system: Any, dt: float) -> int:
+    """Output intervals in the pilot window: about one period, capped at one Lyapunov time."""
+    meta = system.metadata
+    window = min(float(meta.period), meta.lyapunov_time)
+    if not math.isfinite(window) or window <= 0:
+        window = 100 * dt
+    return int(min(200, max(10, math.ceil(window / dt))))
+
+
+def choose_substeps(run: Callable[[int], np.ndarray], start: int = 1) -> int:
+    """Smallest power-of-two multiple of ``start`` whose run matches the doubled run."""
+    k = start
+    prev = run(k)
+    while k < MAX_SUBSTEPS:
+        cur = run(2 * k)
+        scale = max(1.0, float(np.nanmax(np.abs(cur)))) if np.isfinite(cur).any() else 1.0
+        with np.errstate(invalid="ignore"):
+            err = float(np.max(np.abs(prev - cur))) / scale
+        if math.isfinite(err) and err <= PILOT_TOL:
+            return k
+        prev, k = cur, 2 * k
+    return k
+
+
+def cache_key(system: Any, params: dict[str, Any], dt: float, family: str) -> tuple | None:
+    """Hashable key, or ``None`` when parameters vary per trajectory (no caching then)."""
+    if any(not isinstance(v, float) for v in params.values()):
+        return None
+    return (system.name, system.dim, system.kind, tuple(sorted(params.items())), float(dt), family)
+
+
+def cached_substeps(key: tuple | None, compute: Callable[[], int]) -> int:
+    if key is None:
+        return compute()
+    if key not in _CACHE:
+        _CACHE[key] = compute()
+    return _CACHE[key]

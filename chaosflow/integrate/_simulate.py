@@ -1,0 +1,141 @@
+"""``simulate``: the one entry point that integrates any catalog system on numpy or torch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+
+from chaosflow.integrate import _auto, _backend
+from chaosflow.integrate._errors import DivergenceError
+from chaosflow.integrate._grid import Grid
+from chaosflow.integrate._methods import DOP853, Dopri5, EulerMaruyama, FixedStep, Method
+from chaosflow.integrate._monitor import Monitor, Simulation
+from chaosflow.integrate._rk import fixed_advance, run_grid
+
+OnDivergence = Literal["raise", "nan"]
+
+
+def simulate(
+    system: Any,
+    x0: Any,
+    *,
+    grid: Grid,
+    method: Method | None = None,
+    params: Mapping[str, Any] | None = None,
+    on_divergence: OnDivergence = "raise",
+) -> Any:
+    """Integrate ``x0: [batch, dim]`` onto ``grid``; returns ``[batch, grid.n, dim]``.
+
+    Numpy in → numpy out; torch in → torch out on the same device and dtype. ``params``
+    overrides parameters by name with floats or ``[batch]`` arrays (a sweep: one parameter
+    vector per trajectory). ``method=None`` picks an accurate default (DOP853 with pilot-chosen
+    substeps for flows, RK4 for delays; maps iterate; systems with ``step`` use it).
+    ``on_divergence="raise"`` raises ``DivergenceError`` naming rows and times; ``"nan"``
+    returns diverged rows as NaN from the divergence on (use ``simulate_checked`` to see which).
+    """
+    if on_divergence not in ("raise", "nan"):
+        raise ValueError(f"on_divergence must be 'raise' or 'nan', got {on_divergence!r}")
+    res = simulate_checked(system, x0, grid=grid, method=method, params=params)
+    if on_divergence == "raise" and res.diverged.any():
+        raise DivergenceError(system.name, np.flatnonzero(res.diverged), res.diverged_times)
+    return res.x
+
+
+def simulate_checked(
+    system: Any,
+    x0: Any,
+    *,
+    grid: Grid,
+    method: Method | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Simulation:
+    """Like ``simulate`` but never raises on divergence: returns a ``Simulation`` report."""
+    x0 = _backend.as_batch(x0, system.dim, system.name)
+    p = _backend.params_for(system, params, x0)
+    monitor = Monitor(x0)
+    with np.errstate(all="ignore"):
+        out, n_steps, n_rej = _dispatch(system, x0, grid, method, p, monitor)
+    batch = x0.shape[0]
+    return Simulation(
+        x=out,
+        diverged=_backend.to_numpy(monitor.diverged).astype(bool),
+        diverged_at=_backend.to_numpy(monitor.first).astype(np.int64),
+        times=grid.times,
+        n_steps=np.broadcast_to(np.asarray(n_steps, dtype=np.int64), (batch,)).copy(),
+        n_rejected=np.broadcast_to(np.asarray(n_rej, dtype=np.int64), (batch,)).copy(),
+    )
+
+
+def _dispatch(system, x0, grid, method, p, monitor):
+    """Route to the integrator for this kind of system and method; returns (x, steps, rejected)."""
+    if system.kind == "map":
+        return _iterate_map(system, x0, grid, p, monitor)
+    if getattr(system, "step", None) is not None:
+        return _run_stepper(system, x0, grid, method, p, monitor)
+    if system.kind == "delay":
+        from chaosflow.integrate import _delay
+
+        return _delay.run(system, x0, grid, method, p, monitor)
+    if isinstance(method, EulerMaruyama):
+        from chaosflow.integrate import _noise
+
+        return _noise.run_sde(system, x0, grid, method, p, monitor)
+    if isinstance(method, Dopri5):
+        from chaosflow.integrate import _adaptive
+
+        return _adaptive.run(system, x0, grid, method, p, monitor)
+    if method is None:
+        method = default_method(system, grid, x0, p)
+    if not isinstance(method, FixedStep):
+        raise TypeError(f"unsupported method {method!r} for a {system.kind} system")
+    f = _bind(system, p)
+    advance = fixed_advance(f, method.tableau, grid.dt, method.substeps)
+    return run_grid(advance, x0, grid, monitor), (grid.n - 1) * method.substeps, 0
+
+
+def _bind(system: Any, p: dict[str, Any]):
+    rhs = system.rhs
+    return lambda t, x: rhs(t, x, p)
+
+
+def default_method(system: Any, grid: Grid, x0: Any, p: dict[str, Any]) -> FixedStep:
+    """DOP853 with the fewest power-of-two substeps that the pilot finds accurate."""
+    key = _auto.cache_key(system, p, grid.dt, "dop853")
+    rows = min(_auto.PILOT_ROWS, x0.shape[0])
+    xs = _backend.to_numpy(x0[:rows]).astype(np.float64)
+    ps = {k: v if isinstance(v, float) else _backend.to_numpy(v)[:rows] for k, v in p.items()}
+    pilot = Grid(dt=grid.dt, n=_auto.pilot_points(system, grid.dt) + 1, t0=grid.t0)
+    f = _bind(system, ps)
+
+    def run(k: int) -> np.ndarray:
+        return run_grid(fixed_advance(f, DOP853.tableau, grid.dt, k), xs, pilot, Monitor(xs))
+
+    return DOP853(substeps=_auto.cached_substeps(key, lambda: _auto.choose_substeps(run)))
+
+
+def _iterate_map(system, x0, grid, p, monitor):
+    iters = round(grid.dt)
+    if abs(grid.dt - iters) > 1e-12 or iters < 1:
+        raise ValueError(f"map {system.name!r}: grid.dt must be a whole number of iterations")
+    rhs = system.rhs
+
+    def advance(t, x):
+        for k in range(iters):
+            x = rhs(t + k, x, p)
+        return x
+
+    return run_grid(advance, x0, grid, monitor), (grid.n - 1) * iters, 0
+
+
+def _run_stepper(system, x0, grid, method, p, monitor):
+    substeps = method.substeps if isinstance(method, (FixedStep, EulerMaruyama)) else 1
+    h, step = grid.dt / substeps, system.step
+
+    def advance(t, x):
+        for _ in range(substeps):
+            x = step(x, h, p)
+        return x
+
+    return run_grid(advance, x0, grid, monitor), (grid.n - 1) * substeps, 0
