@@ -27,7 +27,7 @@ def as_batch(x0: Any, dim: int, name: str) -> Any:
 
 
 def params_for(system: Any, params: Mapping[str, Any] | None, like: Any) -> dict[str, Any]:
-    """The system's parameters with ``params`` overrides, as floats or ``[batch]`` arrays of ``like``.
+    """System parameters with ``params`` overrides: floats or ``[batch]`` arrays like ``like``.
 
     Unknown names fail; arrays must have shape ``[batch]`` (one value per trajectory).
     """

@@ -28,7 +28,7 @@ class Monitor:
         self.first = B.full((batch,), -1, x0, dtype=B.int_dtype(x0))
 
     def check(self, i: int, x: Any, prev: Any) -> Any:
-        """Record rows of ``x: [batch, dim]`` that diverged at output ``i``; restore them to ``prev``."""
+        """Record rows of ``x: [batch, dim]`` diverged at output ``i``; restore them to ``prev``."""
         xp = namespace(x)
         bad = ~xp.isfinite(x).all(-1) | (xp.abs(x) > BOUND).any(-1)
         self.first = xp.where(bad & ~self.diverged, i, self.first)

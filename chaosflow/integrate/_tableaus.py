@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Tableau:
-    """An explicit RK scheme: ``c[s]``, strictly lower ``a`` (row ``i`` has ``i`` entries), ``b[s]``.
+    """An explicit RK scheme: ``c[s]``, strictly lower ``a`` (row ``i``: ``i`` entries), ``b[s]``.
 
     ``b_low`` is the embedded lower-order weight vector (adaptive methods) or ``None``.
     """
