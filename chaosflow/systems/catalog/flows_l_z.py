@@ -18,6 +18,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from chaosflow.systems._array import namespace, stack
 from chaosflow.systems._base import Metadata, System
 from chaosflow.systems._registry import register_system
@@ -344,24 +346,31 @@ _MACARTHUR_C = (
 _MACARTHUR_S = (6.0, 10.0, 14.0, 4.0, 9.0)
 
 
+def _const(table: Any, ref: Any) -> Any:
+    """A constant table as an array of ``ref``'s kind (numpy, or torch on its device/dtype)."""
+    xp = namespace(ref)
+    if xp is np:
+        return np.asarray(table, dtype=ref.dtype)
+    return xp.as_tensor(table, dtype=ref.dtype, device=ref.device)
+
+
+def _trailing(value: Any, n: int) -> Any:
+    """A float or ``[batch]`` parameter with ``n`` trailing unit axes for broadcasting."""
+    return value[(..., *(None,) * n)] if getattr(value, "ndim", 0) else value
+
+
 def _macarthur(t, s, p):
     xp = namespace(s)
-    species, resources = cols(s)[:5], cols(s)[5:]
-    # Liebig's law: growth of species i is limited by its scarcest resource j.
-    growth = []
-    for i in range(5):
-        rates = [p["r"] * rj / (_MACARTHUR_K[j][i] + rj) for j, rj in enumerate(resources)]
-        mu = rates[0]
-        for rate in rates[1:]:
-            mu = xp.minimum(mu, rate)
-        growth.append(mu)
-    d_species = [n * (mu - p["m"]) for n, mu in zip(species, growth, strict=True)]
-    d_resources = [
-        p["d"] * (_MACARTHUR_S[j] - rj)
-        - sum(_MACARTHUR_C[j][i] * growth[i] * species[i] for i in range(5))
-        for j, rj in enumerate(resources)
-    ]
-    return stack(d_species + d_resources)
+    species, resources = s[..., :5], s[..., 5:]
+    k, c = _const(_MACARTHUR_K, s), _const(_MACARTHUR_C, s)
+    # Liebig's law: species i grows at the rate allowed by its scarcest resource j,
+    # mu_i = min_j r R_j / (K_ji + R_j); rates is [batch, resource j, species i].
+    rates = _trailing(p["r"], 2) * resources[..., :, None] / (k + resources[..., :, None])
+    mu = xp.amin(rates, -2)
+    d_species = species * (mu - _trailing(p["m"], 1))
+    uptake = (c * (mu * species)[..., None, :]).sum(-1)
+    d_resources = _trailing(p["d"], 1) * (_const(_MACARTHUR_S, s) - resources) - uptake
+    return xp.concatenate([d_species, d_resources], -1)
 
 
 register_flow(
