@@ -4,11 +4,19 @@ Short-term: :func:`nrmse`, :func:`smape`, :func:`prediction_error`,
 :func:`valid_prediction_time` (+ :func:`prediction_time`, :func:`lyapunov_times`).
 Geometry: :func:`state_space_divergence` (D_stsp), :func:`power_spectrum_distance` (D_H).
 Invariants: :func:`lyapunov_spectrum` (QR method on a one-step map; :func:`rk4_step` builds
-one from a System).
+one from a System), :func:`correlation_dimension`.
+Robustness: :func:`diverged_fraction`, :func:`fixed_point_fraction`.
 Definitions and citations: ``chaosflow/metrics/DESIGN.md``.
 """
 
 from chaosflow.metrics._geometry import binned_kl, gmm_kl, state_space_divergence
+from chaosflow.metrics._invariants import (
+    correlation_dimension,
+    diverged_fraction,
+    diverged_mask,
+    fixed_point_fraction,
+    fixed_point_mask,
+)
 from chaosflow.metrics._lyapunov import (
     autograd_jacobian,
     lyapunov_spectra,
@@ -31,6 +39,11 @@ from chaosflow.metrics._spectrum import hellinger, power_spectrum_distance, smoo
 __all__ = [
     "autograd_jacobian",
     "binned_kl",
+    "correlation_dimension",
+    "diverged_fraction",
+    "diverged_mask",
+    "fixed_point_fraction",
+    "fixed_point_mask",
     "gmm_kl",
     "hellinger",
     "lyapunov_spectra",
