@@ -470,7 +470,9 @@ dysts_flow(
     citation="Double pendulum of two uniform rods (length d, mass m, g = 9.82), Hamiltonian "
     "form in angles and conjugate momenta; see Marion, J. B. (2013) Classical Dynamics of "
     "Particles and Systems",
-    description="Two coupled rigid pendula without damping; state (theta1, theta2, p1, p2).",
+    description="Two coupled rigid pendula without damping; state (theta1, theta2, p1, p2). "
+    "As in dysts, both momentum equations carry 3 g/d sin(theta) (the physical double rod has "
+    "g/d sin(theta2) in the second), so the conserved energy is dysts' symmetric one.",
     unbounded=(0, 1),
 )
 
