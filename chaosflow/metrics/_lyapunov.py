@@ -121,10 +121,12 @@ def lyapunov_spectra(
     Jacobians are evaluated ``chunk`` steps at a time (one batched call) and the QR runs in
     float64 numpy, so per-step overhead stays small for autograd Jacobians.
     """
+    if not is_torch(x0):
+        x0 = np.asarray(x0, dtype=np.float64)
     if jac is None:
         jac = autograd_jacobian(step)
         if not is_torch(x0):
-            x0 = torch.as_tensor(np.asarray(x0, dtype=np.float64))
+            x0 = torch.as_tensor(x0)
     x = x0[None] if x0.ndim == 1 else x0
     b, d = x.shape
     k = d if n_exponents is None else int(n_exponents)
