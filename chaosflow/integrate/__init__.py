@@ -9,6 +9,7 @@ from chaosflow.integrate._errors import DivergenceError
 from chaosflow.integrate._grid import Grid
 from chaosflow.integrate._methods import DOP853, RK4, Dopri5, Euler, EulerMaruyama, FixedStep
 from chaosflow.integrate._monitor import Simulation
+from chaosflow.integrate._noise import add_observation_noise
 from chaosflow.integrate._sample import sample_on_attractor
 from chaosflow.integrate._simulate import default_method, simulate, simulate_checked
 
@@ -22,6 +23,7 @@ __all__ = [
     "FixedStep",
     "Grid",
     "Simulation",
+    "add_observation_noise",
     "default_method",
     "sample_on_attractor",
     "simulate",

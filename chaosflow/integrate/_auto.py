@@ -30,8 +30,10 @@ def pilot_points(system: Any, dt: float) -> int:
     return int(min(200, max(10, math.ceil(window / dt))))
 
 
-def choose_substeps(run: Callable[[int], np.ndarray], start: int = 1) -> int:
-    """Smallest power-of-two multiple of ``start`` whose run matches the doubled run."""
+def choose_substeps(
+    run: Callable[[int], np.ndarray], start: int = 1, tol: float = PILOT_TOL
+) -> int:
+    """Smallest power-of-two multiple of ``start`` whose run matches the doubled run to ``tol``."""
     k = start
     prev = run(k)
     while k < MAX_SUBSTEPS:
@@ -39,7 +41,7 @@ def choose_substeps(run: Callable[[int], np.ndarray], start: int = 1) -> int:
         scale = max(1.0, float(np.nanmax(np.abs(cur)))) if np.isfinite(cur).any() else 1.0
         with np.errstate(invalid="ignore"):
             err = float(np.max(np.abs(prev - cur))) / scale
-        if math.isfinite(err) and err <= PILOT_TOL:
+        if math.isfinite(err) and err <= tol:
             return k
         prev, k = cur, 2 * k
     return k
