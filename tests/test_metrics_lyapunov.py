@@ -8,6 +8,7 @@ from chaosflow.metrics import (
     autograd_jacobian,
     lyapunov_spectra,
     lyapunov_spectrum,
+    model_lyapunov_spectrum,
     relative_error,
     rk4_step,
     rk4_step_jacobian,
@@ -102,3 +103,49 @@ def test_leading_exponents_only_and_float32(lorenz):
     np.testing.assert_allclose(single, full, atol=2e-2)
     with pytest.raises(ValueError, match="n_exponents"):
         lyapunov_spectrum(step, x0, 10, jac=jac, n_exponents=4)
+
+
+class _DiagonalLatentModel(torch.nn.Module):
+    """The model interface of ``chaosflow.models`` on a linear latent map z -> a ⊙ z (+ pad)."""
+
+    def __init__(self, a):
+        super().__init__()
+        self.k, self.dim = a.shape[0], 2
+        self.a = torch.as_tensor(a, dtype=torch.float64)
+        self.mean = torch.full((self.k, 2), 3.0, dtype=torch.float64)
+        self.std = torch.full((self.k, 2), 2.0, dtype=torch.float64)
+
+    def encode(self, x):
+        return torch.cat([x, torch.zeros_like(x[..., :1])], dim=-1)
+
+    def step(self, z):
+        return self.a[:, None] * z
+
+    def jacobian(self, z):
+        return torch.diag_embed(self.a)[:, None].expand(*z.shape, z.shape[-1])
+
+
+def test_model_spectrum_of_a_linear_latent_map_is_exact():
+    a = np.array([[0.9, -0.5, 0.2], [1.1, 0.7, -0.3]])
+    model = _DiagonalLatentModel(a)
+    lam = model_lyapunov_spectrum(model, np.ones((3, 2)), 20, dt=0.5)
+    expected = np.sort(np.log(np.abs(a)), axis=1)[:, ::-1] / 0.5
+    np.testing.assert_allclose(lam, expected, atol=1e-12)
+
+
+def test_model_spectrum_matches_autograd_on_a_pack():
+    from chaosflow.models import build_model
+
+    gen = torch.Generator().manual_seed(0)
+    model = build_model("shplrnn", 3, hparams={"hidden": 16}, generator=gen, k=2).double()
+    x0 = torch.tensor(np.random.default_rng(3).normal(size=(2, 4, 3)))
+    lam = model_lyapunov_spectrum(model, x0, 300)
+    for member in range(2):
+        z0 = model.encode((x0 - model.mean[:, None]) / model.std[:, None])[member].detach()
+
+        def step(z, member=member):
+            zz = z.expand(2, *z.shape).clone()
+            return model.step(zz)[member]
+
+        ref = lyapunov_spectra(step, z0, 300).mean(axis=0)
+        np.testing.assert_allclose(lam[member], ref, rtol=1e-8, atol=1e-10)

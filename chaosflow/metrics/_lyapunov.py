@@ -173,6 +173,54 @@ def lyapunov_spectrum(
     return spectra.mean(axis=0)
 
 
+def model_lyapunov_spectrum(
+    model: Any,
+    x0: Any,
+    n_steps: int,
+    *,
+    dt: float = 1.0,
+    n_exponents: int | None = None,
+    transient: int = 0,
+) -> np.ndarray:
+    """Lyapunov spectrum of a model's latent dynamics, ``[K, k]`` per time unit.
+
+    Duck-typed on the model interface of ``chaosflow.models`` (no import): ``k`` members,
+    buffers ``mean``/``std`` ``[K, d]``, ``encode: [K, B, d] -> [K, B, M]``, latent ``step`` and
+    ``jacobian: [K, B, M] -> [K, B, M, M]``. ``x0``: ``[B, d]`` or ``[K, B, d]`` raw data points
+    (standardized and encoded like ``rollout`` does; exponents are invariant to that affine
+    change). Each member's spectrum is averaged over its ``B`` starts; ``dt`` is the data step.
+    """
+    x = torch.as_tensor(x0, dtype=model.mean.dtype, device=model.mean.device)
+    if x.dim() == 2:
+        x = x.expand(model.k, *x.shape)
+    kk, b, _ = x.shape
+    with torch.no_grad():
+        z = model.encode((x - model.mean[:, None]) / model.std[:, None])
+    m = z.shape[-1]
+
+    def step(flat: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            return model.step(flat.view(kk, b, m)).reshape(kk * b, m)
+
+    def jac(flat: torch.Tensor) -> torch.Tensor:
+        # flat is [n·K·B, M] in (step, member, start) order; the model wants members first
+        n = flat.shape[0] // (kk * b)
+        zs = flat.view(n, kk, b, m).transpose(0, 1).reshape(kk, n * b, m)
+        j = model.jacobian(zs).detach().view(kk, n, b, m, m).transpose(0, 1)
+        return j.reshape(n * kk * b, m, m)
+
+    spectra = lyapunov_spectra(
+        step,
+        z.reshape(kk * b, m),
+        n_steps,
+        jac=jac,
+        dt=dt,
+        n_exponents=n_exponents,
+        transient=transient,
+    )
+    return spectra.reshape(kk, b, -1).mean(axis=1)
+
+
 def relative_error(estimate: Any, reference: Any) -> np.ndarray:
     """``|estimate − reference| / |reference|`` element-wise (e.g. model λmax vs the system's)."""
     est, ref = np.asarray(estimate, dtype=np.float64), np.asarray(reference, dtype=np.float64)
