@@ -17,8 +17,9 @@ import numpy as np
 
 PILOT_TOL = 1e-10
 PILOT_ROWS = 4
-MAX_SUBSTEPS = 4096
-_CACHE: dict[tuple, int] = {}
+#: Most steps one pilot run may take; past it the pilot gives up (returns ``None``).
+PILOT_BUDGET = 8192
+_CACHE: dict[tuple, int | None] = {}
 
 
 def pilot_points(system: Any, dt: float) -> int:
@@ -31,12 +32,17 @@ def pilot_points(system: Any, dt: float) -> int:
 
 
 def choose_substeps(
-    run: Callable[[int], np.ndarray], start: int = 1, tol: float = PILOT_TOL
-) -> int:
-    """Smallest power-of-two multiple of ``start`` whose run matches the doubled run to ``tol``."""
+    run: Callable[[int], np.ndarray], points: int, start: int = 1, tol: float = PILOT_TOL
+) -> int | None:
+    """Smallest power-of-two multiple of ``start`` whose run matches the doubled run to ``tol``.
+
+    ``None`` when no affordable ``k`` (``2k · points ≤ PILOT_BUDGET``) gets there: typically a
+    non-smooth (piecewise) right-hand side, where high order does not pay and an adaptive
+    method is the better default.
+    """
     k = start
     prev = run(k)
-    while k < MAX_SUBSTEPS:
+    while 2 * k * points <= PILOT_BUDGET:
         cur = run(2 * k)
         scale = max(1.0, float(np.nanmax(np.abs(cur)))) if np.isfinite(cur).any() else 1.0
         with np.errstate(invalid="ignore"):
@@ -44,7 +50,7 @@ def choose_substeps(
         if math.isfinite(err) and err <= tol:
             return k
         prev, k = cur, 2 * k
-    return k
+    return None
 
 
 def cache_key(system: Any, params: dict[str, Any], dt: float, family: str) -> tuple | None:
@@ -54,7 +60,7 @@ def cache_key(system: Any, params: dict[str, Any], dt: float, family: str) -> tu
     return (system.name, system.dim, system.kind, tuple(sorted(params.items())), float(dt), family)
 
 
-def cached_substeps(key: tuple | None, compute: Callable[[], int]) -> int:
+def cached_substeps(key: tuple | None, compute: Callable[[], int | None]) -> int | None:
     if key is None:
         return compute()
     if key not in _CACHE:

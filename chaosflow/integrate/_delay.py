@@ -118,12 +118,14 @@ def default_delay_method(system, grid: Grid, x0, p) -> RK4:
     rows = min(_auto.PILOT_ROWS, x0.shape[0])
     xs = B.to_numpy(x0[:rows]).astype(np.float64)
     ps = {k: v if isinstance(v, float) else B.to_numpy(v)[:rows] for k, v in p.items()}
-    pilot = Grid(dt=grid.dt, n=_auto.pilot_points(system, grid.dt) + 1, t0=grid.t0)
+    m = _auto.pilot_points(system, grid.dt)
+    pilot = Grid(dt=grid.dt, n=m + 1, t0=grid.t0)
 
     def run_k(k: int) -> np.ndarray:
         adv = _advance_factory(system, xs, pilot, RK4.tableau, k, ps)
         return run_grid(adv, xs, pilot, Monitor(xs))
 
     key = _auto.cache_key(system, p, grid.dt, "delay-rk4")
-    k = _auto.cached_substeps(key, lambda: _auto.choose_substeps(run_k, start, DELAY_PILOT_TOL))
-    return RK4(substeps=k)
+    k = _auto.cached_substeps(key, lambda: _auto.choose_substeps(run_k, m, start, DELAY_PILOT_TOL))
+    # No affordable accurate step: take the finest the budget allows (delays have no fallback).
+    return RK4(substeps=k or max(start, 2 ** int(math.log2(max(1, _auto.PILOT_BUDGET // m)))))

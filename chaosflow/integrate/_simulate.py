@@ -82,12 +82,12 @@ def _dispatch(system, x0, grid, method, p, monitor):
         from chaosflow.integrate import _noise
 
         return _noise.run_sde(system, x0, grid, method, p, monitor)
+    if method is None:
+        method = default_method(system, grid, x0, p)
     if isinstance(method, Dopri5):
         from chaosflow.integrate import _adaptive
 
         return _adaptive.run(system, x0, grid, method, p, monitor)
-    if method is None:
-        method = default_method(system, grid, x0, p)
     if not isinstance(method, FixedStep):
         raise TypeError(f"unsupported method {method!r} for a {system.kind} system")
     f = _bind(system, p)
@@ -100,19 +100,25 @@ def _bind(system: Any, p: dict[str, Any]):
     return lambda t, x: rhs(t, x, p)
 
 
-def default_method(system: Any, grid: Grid, x0: Any, p: dict[str, Any]) -> FixedStep:
-    """DOP853 with the fewest power-of-two substeps that the pilot finds accurate."""
+#: The fallback when the pilot finds no affordable DOP853 step (non-smooth systems).
+FALLBACK = Dopri5(rtol=1e-10, atol=1e-10)
+
+
+def default_method(system: Any, grid: Grid, x0: Any, p: dict[str, Any]) -> FixedStep | Dopri5:
+    """DOP853 with the fewest power-of-two substeps the pilot finds accurate, else ``FALLBACK``."""
     key = _auto.cache_key(system, p, grid.dt, "dop853")
     rows = min(_auto.PILOT_ROWS, x0.shape[0])
     xs = _backend.to_numpy(x0[:rows]).astype(np.float64)
     ps = {k: v if isinstance(v, float) else _backend.to_numpy(v)[:rows] for k, v in p.items()}
-    pilot = Grid(dt=grid.dt, n=_auto.pilot_points(system, grid.dt) + 1, t0=grid.t0)
+    m = _auto.pilot_points(system, grid.dt)
+    pilot = Grid(dt=grid.dt, n=m + 1, t0=grid.t0)
     f = _bind(system, ps)
 
     def run(k: int) -> np.ndarray:
         return run_grid(fixed_advance(f, DOP853.tableau, grid.dt, k), xs, pilot, Monitor(xs))
 
-    return DOP853(substeps=_auto.cached_substeps(key, lambda: _auto.choose_substeps(run)))
+    k = _auto.cached_substeps(key, lambda: _auto.choose_substeps(run, m))
+    return FALLBACK if k is None else DOP853(substeps=k)
 
 
 def _iterate_map(system, x0, grid, p, monitor):
