@@ -11,7 +11,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from chaosflow.cli import datasets as _datasets
 from chaosflow.cli.systems import app as systems_app
 
 app = typer.Typer(
@@ -20,7 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(systems_app, name="systems")
 console = Console(stderr=True)
 
 RootOpt = Annotated[
@@ -50,7 +51,7 @@ def friendly(f: Callable[..., Any]) -> Callable[..., Any]:
             return f(*args, **kwargs)
         except (SpecError, StorageError, ValueError, KeyError, FileNotFoundError) as exc:
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-            console.print(f"[bold red]error:[/] {msg}", highlight=False)
+            console.print(f"[bold red]error:[/] {escape(msg)}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -95,7 +96,7 @@ def run(spec: SpecOpt = None, root: RootOpt = DEFAULT_ROOT) -> None:
     loaded = _load(spec)
     console.print(
         f"[bold]chaosflow[/] benchmark: dataset [cyan]{loaded.dataset.id}[/], "
-        f"{len(loaded.dataset.systems)} systems × {len(loaded.train.models)} models × "
+        f"{len(loaded.dataset.system_keys)} systems × {len(loaded.train.models)} models × "
         f"{len(loaded.train.seeds)} seeds → {root}"
     )
     out = _run_flow("benchmark", spec, root)
@@ -161,6 +162,17 @@ def report_cmd(
     report.print_leaderboard(report.leaderboard(ds))
     path = report.plot_summary(ds, plot or Path(r.url) / "reports" / "benchmark.png")
     console.print(f"plot: {path}")
+
+
+def _mount() -> None:
+    app.add_typer(systems_app, name="systems")
+    app.add_typer(_datasets.app, name="datasets")
+    for cmd in _datasets.app.registered_commands:
+        cmd.callback = friendly(cmd.callback)
+    app.command("ingest")(friendly(_datasets.ingest))
+
+
+_mount()
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -12,7 +12,7 @@ from typing import Any
 from prefect import get_run_logger
 
 from chaosflow.flows._runner import batches
-from chaosflow.specs import ClusterSpec, DatasetSpec, EvalSpec, TrainSpec
+from chaosflow.specs import ClusterSpec, DatasetSpec, EvalSpec, ObservedDatasetSpec, TrainSpec
 from chaosflow.storage import Root
 from chaosflow.tasks import _aggregate, _evaluate, _generate, _train, prefect_tasks
 
@@ -23,6 +23,8 @@ def _parallelism(cluster: ClusterSpec) -> int:
 
 def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[str, Any]:
     log = get_run_logger()
+    if isinstance(spec, ObservedDatasetSpec):
+        return _observed(root, spec)
     store, todo = _generate.prepare(root, spec)
     total = sum(len(store.shards(r.key)) for r in spec.systems)
     if not todo:
@@ -39,12 +41,25 @@ def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[
     return {"dataset": spec.id, "units": total, "generated": len(todo), "reused": not todo}
 
 
+def _observed(root: Root, spec: ObservedDatasetSpec) -> dict[str, Any]:
+    from chaosflow.storage import DatasetStore, StorageError
+
+    store = DatasetStore(root, spec.id)
+    if not (store.exists() and store.is_complete(spec.observed)):
+        raise StorageError(
+            f"observed dataset {spec.observed!r} is not in {root.url}: run "
+            f"`chaosflow ingest FILE --name {spec.observed}` first"
+        )
+    get_run_logger().info("observed dataset %s: using the ingested data", spec.id)
+    return {"dataset": spec.id, "units": 1, "generated": 0, "reused": True}
+
+
 def train_stage(
     root: Root, dataset: DatasetSpec, train: TrainSpec, cluster: ClusterSpec
 ) -> dict[str, Any]:
     log = get_run_logger()
     packs = _train.plan_packs(root, dataset, train)
-    n_runs = len(train.models) * len(dataset.systems) * len(train.seeds)
+    n_runs = len(train.models) * len(dataset.system_keys) * len(train.seeds)
     log.info("training: %d packs to train (%d runs in all)", len(packs), n_runs)
     futures = []
     for pack in packs:

@@ -10,11 +10,13 @@ from chaosflow.specs._models import (
     DatasetSpec,
     EvalSpec,
     ModelSpec,
+    ObservedDatasetSpec,
     SpecError,
     SystemRef,
     TrainSpec,
     default_spec,
     load_spec,
+    observed_id,
     spec_hash,
 )
 
@@ -24,10 +26,12 @@ __all__ = [
     "DatasetSpec",
     "EvalSpec",
     "ModelSpec",
+    "ObservedDatasetSpec",
     "SpecError",
     "SystemRef",
     "TrainSpec",
     "default_spec",
     "load_spec",
+    "observed_id",
     "spec_hash",
 ]

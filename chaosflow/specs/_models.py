@@ -14,9 +14,11 @@ import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PositiveFloat,
     PositiveInt,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -128,10 +130,53 @@ class DatasetSpec(_Frozen):
         core = self.model_dump(mode="json", exclude={"systems"})
         return f"{self.name}-{_hash_payload({'kind': 'DatasetSpec', **core})[:12]}"
 
+    @property
+    def system_keys(self) -> list[str]:
+        return [s.key for s in self.systems]
+
     def system_config(self, ref: SystemRef) -> dict[str, Any]:
         """Everything that determines one system group's bytes (its cache key)."""
         core = self.model_dump(mode="json", exclude={"systems", "name"})
         return {"system": ref.model_dump(mode="json"), **core}
+
+
+class ObservedDatasetSpec(_Frozen):
+    """A dataset stored by ``chaosflow ingest FILE --name NAME`` (external, observed data)."""
+
+    observed: str
+
+    _name_ok = field_validator("observed")(
+        classmethod(lambda cls, v: _check_name(v, "observed dataset name"))
+    )
+
+    @property
+    def id(self) -> str:
+        return observed_id(self.observed)
+
+    @property
+    def system_keys(self) -> list[str]:
+        return [self.observed]
+
+    @property
+    def name(self) -> str:
+        return self.observed
+
+
+def observed_id(name: str) -> str:
+    """Store name of an ingested dataset."""
+    return f"observed-{_check_name(name, 'observed dataset name')}"
+
+
+def _dataset_kind(v: Any) -> str:
+    if isinstance(v, dict):
+        return "observed" if "observed" in v else "generated"
+    return "observed" if isinstance(v, ObservedDatasetSpec) else "generated"
+
+
+AnyDatasetSpec = Annotated[
+    Annotated[DatasetSpec, Tag("generated")] | Annotated[ObservedDatasetSpec, Tag("observed")],
+    Discriminator(_dataset_kind),
+]
 
 
 class ModelSpec(_Frozen):
@@ -188,6 +233,9 @@ class EvalSpec(_Frozen):
 
     horizon: Annotated[int, Field(ge=2)] = 500
     n_generate: Annotated[int, Field(ge=10)] = 2000
+    transient: Annotated[int, Field(ge=0)] = Field(
+        0, description="generated steps dropped before long-term metrics (GTF: 0.25·T)"
+    )
     eps: PositiveFloat = 0.4
     n_bins: Annotated[int, Field(ge=2)] = 30
     sigma: PositiveFloat = 20.0
@@ -214,10 +262,26 @@ class ClusterSpec(_Frozen):
 class BenchmarkSpec(_Frozen):
     """generate → train → evaluate → aggregate → report."""
 
-    dataset: DatasetSpec
+    dataset: AnyDatasetSpec
     train: TrainSpec
     evaluate: EvalSpec = Field(default_factory=EvalSpec)
     cluster: ClusterSpec = Field(default_factory=ClusterSpec)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> BenchmarkSpec:
+        ev, ds = self.evaluate, self.dataset
+        if isinstance(ds, DatasetSpec):
+            for field_name in ("horizon", "n_generate"):
+                if getattr(ev, field_name) > ds.n_points:
+                    raise ValueError(
+                        f"evaluate.{field_name} = {getattr(ev, field_name)} exceeds "
+                        f"dataset.n_points = {ds.n_points} (test trajectories are that long)"
+                    )
+        if ev.transient >= ev.n_generate:
+            raise ValueError(
+                f"evaluate.transient = {ev.transient} must be below n_generate = {ev.n_generate}"
+            )
+        return self
 
 
 def _hash_payload(payload: dict[str, Any]) -> str:
@@ -235,7 +299,14 @@ def spec_hash(spec: BaseModel | dict[str, Any]) -> str:
 def _format_error(exc: ValidationError, source: str) -> str:
     lines = [f"invalid spec {source}:"]
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "<root>"
+        parts = [str(p) for p in err["loc"]]
+        # Drop the union tag pydantic inserts after "dataset" (generated/observed).
+        parts = [
+            p
+            for i, p in enumerate(parts)
+            if not (i and parts[i - 1] == "dataset" and p in ("generated", "observed"))
+        ]
+        loc = ".".join(parts) or "<root>"
         msg = err["msg"].removeprefix("Value error, ")
         lines.append(
             f"  {loc}: {msg}"

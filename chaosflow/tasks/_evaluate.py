@@ -17,12 +17,12 @@ import numpy as np
 
 from chaosflow.specs import DatasetSpec, EvalSpec, TrainSpec, spec_hash
 from chaosflow.storage import DatasetStore, Root, RunKey
-from chaosflow.tasks._train import as_numpy, load_run, run_id
+from chaosflow.tasks._train import AnyDataset, as_numpy, load_run, run_id
 
 GROUND_TRUTH = "ground_truth"
 
 
-def eval_id(dataset: DatasetSpec, evaluate: EvalSpec) -> str:
+def eval_id(dataset: AnyDataset, evaluate: EvalSpec) -> str:
     payload = {"kind": "eval", "dataset": dataset.id, **evaluate.model_dump(mode="json")}
     return f"eval-{spec_hash(payload)[:12]}"
 
@@ -46,25 +46,28 @@ class CellKey:
 
 
 def plan_cells(
-    root: Root, dataset: DatasetSpec, train: TrainSpec, evaluate: EvalSpec
+    root: Root, dataset: AnyDataset, train: TrainSpec, evaluate: EvalSpec
 ) -> list[CellKey]:
     """Cells not yet computed (adding a model or a system computes only the new ones)."""
     eid = eval_id(dataset, evaluate)
     cells = []
-    for ref in dataset.systems:
+    for system in dataset.system_keys:
         for model in train.models:
             rid = run_id(dataset, model, train)
-            cells += [CellKey(eid, rid, model.key, ref.key, s) for s in train.seeds]
+            cells += [CellKey(eid, rid, model.key, system, s) for s in train.seeds]
         if evaluate.ground_truth:
-            cells += [CellKey(eid, GROUND_TRUTH, GROUND_TRUTH, ref.key, s) for s in train.seeds]
+            cells += [CellKey(eid, GROUND_TRUTH, GROUND_TRUTH, system, s) for s in train.seeds]
     return [c for c in cells if not root.exists(*c.parts)]
 
 
 def _truth_rollouts(
-    dataset: DatasetSpec, store: DatasetStore, cell: CellKey, test: np.ndarray, evaluate: EvalSpec
+    dataset: AnyDataset, store: DatasetStore, cell: CellKey, test: np.ndarray, evaluate: EvalSpec
 ) -> tuple[np.ndarray, np.ndarray]:
     from chaosflow.integrate import RK4, Grid, simulate
 
+    train = store.load_split(cell.system, "train")[:, : evaluate.n_generate - evaluate.transient]
+    if not isinstance(dataset, DatasetSpec):  # observed data: no system to re-integrate
+        return np.full((test.shape[0], evaluate.horizon, test.shape[-1]), np.nan), train
     ref = next(r for r in dataset.systems if r.key == cell.system)
     system = ref.build()
     dt = float(store.attrs(cell.system)["dt"])
@@ -74,7 +77,6 @@ def _truth_rollouts(
         grid=Grid(dt=dt, n=evaluate.horizon),
         method=RK4(substeps=2 * dataset.substeps),
     )
-    train = store.load_split(cell.system, "train")[:, : evaluate.n_generate]
     return np.asarray(short), train
 
 
@@ -84,11 +86,11 @@ def _model_rollouts(root: Root, cell: CellKey, test: np.ndarray, evaluate: EvalS
     model = load_run(root, RunKey(cell.run, cell.model, cell.system, cell.seed))
     x0 = torch.as_tensor(test[:, 0])
     with torch.no_grad():
-        long = as_numpy(model.rollout(x0, evaluate.n_generate))
-    return long[:, : evaluate.horizon], long
+        long = as_numpy(model.rollout(x0, max(evaluate.n_generate, evaluate.horizon)))
+    return long[:, : evaluate.horizon], long[:, evaluate.transient : evaluate.n_generate]
 
 
-def evaluate_cell(root: Root, dataset: DatasetSpec, evaluate: EvalSpec, cell: CellKey) -> dict:
+def evaluate_cell(root: Root, dataset: AnyDataset, evaluate: EvalSpec, cell: CellKey) -> dict:
     """Compute one cell's metrics and store them as JSON (skips a cell already stored)."""
     from chaosflow import metrics
 
@@ -102,12 +104,19 @@ def evaluate_cell(root: Root, dataset: DatasetSpec, evaluate: EvalSpec, cell: Ce
         short, long = _truth_rollouts(dataset, store, cell, test, evaluate)
     else:
         short, long = _model_rollouts(root, cell, test, evaluate)
+    n_long = evaluate.n_generate - evaluate.transient
+    if test.shape[1] < max(n_long, evaluate.horizon):
+        raise ValueError(
+            f"{cell}: test trajectories have {test.shape[1]} points; the protocol needs "
+            f"{max(n_long, evaluate.horizon)} (horizon, n_generate - transient)"
+        )
     truth_short = test[:, : evaluate.horizon]
-    truth_long = test[:, : evaluate.n_generate]
+    truth_long = test[:, :n_long]
     std = truth_long.reshape(-1, truth_long.shape[-1]).std(axis=0)
     finite = np.isfinite(long).all(axis=(1, 2))
     vpt = metrics.valid_prediction_time(short, truth_short, eps=evaluate.eps, std=std)
-    dt, lyap = float(attrs["dt"]), float(attrs["lyapunov_max"])
+    dt = float(attrs["dt"])
+    lyap = float(attrs["lyapunov_max"]) if attrs.get("lyapunov_max") is not None else np.nan
     result: dict[str, Any] = {
         "cell": str(cell),
         "model": cell.model,

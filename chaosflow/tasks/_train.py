@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from chaosflow.specs import DatasetSpec, ModelSpec, TrainSpec, spec_hash
+from chaosflow.specs import DatasetSpec, ModelSpec, ObservedDatasetSpec, TrainSpec, spec_hash
 from chaosflow.storage import DatasetStore, Root, RunKey
 
+AnyDataset = DatasetSpec | ObservedDatasetSpec
 
-def run_id(dataset: DatasetSpec, model: ModelSpec, train: TrainSpec) -> str:
+
+def run_id(dataset: AnyDataset, model: ModelSpec, train: TrainSpec) -> str:
     """Names a model's runs by everything that determines their weights (not by other models)."""
     payload = {
         "kind": "run",
@@ -47,13 +49,13 @@ def is_done(root: Root, key: RunKey) -> bool:
     return root.exists("runs", *key.parts, "done.json")
 
 
-def plan_packs(root: Root, dataset: DatasetSpec, train: TrainSpec) -> list[Pack]:
+def plan_packs(root: Root, dataset: AnyDataset, train: TrainSpec) -> list[Pack]:
     """Packs of the runs not yet done (a rerun trains only what is missing)."""
     packs = []
     for model in train.models:
         rid = run_id(dataset, model, train)
-        for ref in dataset.systems:
-            keys = tuple(RunKey(rid, model.key, ref.key, s) for s in train.seeds)
+        for system in dataset.system_keys:
+            keys = tuple(RunKey(rid, model.key, system, s) for s in train.seeds)
             todo = tuple(k for k in keys if not is_done(root, k))
             if todo:
                 packs.append(Pack(model, todo))
@@ -61,7 +63,7 @@ def plan_packs(root: Root, dataset: DatasetSpec, train: TrainSpec) -> list[Pack]
 
 
 def train_pack(
-    root: Root, dataset: DatasetSpec, train: TrainSpec, pack: Pack, device: str | None = None
+    root: Root, dataset: AnyDataset, train: TrainSpec, pack: Pack, device: str | None = None
 ) -> dict[str, Any]:
     """Fit every run of a pack at once, then store each checkpoint, curve and done-marker."""
     from chaosflow.training import TrainConfig, fit_ensemble, save_checkpoint
@@ -79,7 +81,7 @@ def train_pack(
         hparams=pack.model.hparams,
         config=TrainConfig(**train.config),
         seeds=[k.seed for k in pack.keys],
-        valid=valid if valid.shape[0] else None,
+        valids=[valid] * len(pack.keys) if valid.shape[0] else None,
         device=device,
     )
     seconds = time.perf_counter() - t0
