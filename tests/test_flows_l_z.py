@@ -156,15 +156,13 @@ def test_batched_parameters_match_row_by_row(name):
     np.testing.assert_allclose(got_torch.numpy(), got, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", DYSTS_L_Z)
-def test_short_orbit_is_finite_bounded_and_moving(name):
-    """RK4 at dt/20 from x0 and two neighbours for ~8 dominant periods."""
+def check_orbit(name: str, n_out: int) -> None:
+    """RK4 at dt/20 from x0 and two neighbours: finite, bounded, no late growth, not settled."""
     system = get_system(name)
     meta = system.metadata
-    n_out = max(120, math.ceil(8 * meta.period / meta.dt))
     x0 = near_x0(system, 3, seed=3)
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        traj = rk4(system, x0, h=meta.dt / 20, n_out=min(n_out, 400), substeps=20)
+        traj = rk4(system, x0, h=meta.dt / 20, n_out=n_out, substeps=20)
     assert np.isfinite(traj).all()
     bounded = [i for i in range(system.dim) if i not in meta.extra.get("unbounded_indices", ())]
     ref = traj[..., bounded]
@@ -175,6 +173,20 @@ def test_short_orbit_is_finite_bounded_and_moving(name):
     assert np.abs(ref[:, half:]).max() <= 3 * np.abs(ref[:, :half]).max() + 1e-12
     # Not settled on a fixed point.
     assert ref[:, half:].std(axis=1).max(axis=-1).min() > 1e-6 * scale
+
+
+@pytest.mark.parametrize("name", DYSTS_L_Z)
+def test_short_orbit_is_finite_bounded_and_moving(name):
+    """~8 dominant periods (240-400 output steps)."""
+    meta = get_system(name).metadata
+    check_orbit(name, n_out=min(400, max(120, math.ceil(8 * meta.period / meta.dt))))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DYSTS_L_Z)
+def test_long_orbit_is_finite_bounded_and_moving(name):
+    """1000 output steps (~15-30 dominant periods); ~2 min for all systems on one core."""
+    check_orbit(name, n_out=1000)
 
 
 def test_lorenz_bounded_matches_dysts_polynomial():

@@ -160,6 +160,7 @@ register_flow(
 
 
 def sakarya_rhs(t, s, p):
+    """Sakarya form (also LiuChen): quadratic flow with parameters a, b, c, h, p, q, r, s."""
     x, y, z = cols(s)
     return stack(
         [

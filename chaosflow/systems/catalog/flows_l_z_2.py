@@ -121,6 +121,7 @@ register_flow(
 
 
 def dequan_li_rhs(t, s, p):
+    """Dequan Li form (PanXuZhou, Tsucs2): parameters a, c, d, eps, f, k."""
     x, y, z = cols(s)
     a = p["a"]
     return stack(
