@@ -1,10 +1,12 @@
 """``method=None``: pick the substep count of an accurate default by a short pilot run.
 
-The pilot integrates a few of the caller's initial conditions over about one period (at most
-one Lyapunov time, 10–200 output points) with ``k`` and ``2k`` substeps, doubling ``k`` until the
-two agree to ``PILOT_TOL`` of the state's scale. For an order-``q`` method the difference is
-the error of the coarser run, so the chosen ``k`` is accurate to about ``PILOT_TOL`` per
-pilot window. Results are cached per (system, parameters, dt).
+The pilot integrates a few of the caller's initial conditions over up to ten periods (at most
+one Lyapunov time, 10–400 output points) with ``k`` and ``2k`` substeps, doubling ``k`` until the
+two agree to ``PILOT_TOL`` of the state's scale. A long window matters for non-smooth systems
+(dry friction, piecewise-linear circuits): a kink inside it stalls convergence, and the pilot
+gives up in favour of the adaptive fallback; ``metadata.extra["smooth"] = False`` skips it.
+For an order-``q`` method the difference is the error of the coarser run, so the chosen ``k``
+is accurate to about ``PILOT_TOL`` per pilot window. Cached per (system, parameters, dt).
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ _CACHE: dict[tuple, int | None] = {}
 
 
 def pilot_points(system: Any, dt: float) -> int:
-    """Output intervals in the pilot window: about one period, capped at one Lyapunov time."""
+    """Output intervals in the pilot window: up to ten periods, capped at one Lyapunov time."""
     meta = system.metadata
-    window = min(float(meta.period), meta.lyapunov_time)
+    window = min(10 * float(meta.period), meta.lyapunov_time)
     if not math.isfinite(window) or window <= 0:
         window = 100 * dt
-    return int(min(200, max(10, math.ceil(window / dt))))
+    return int(min(400, max(10, math.ceil(window / dt))))
 
 
 def choose_substeps(

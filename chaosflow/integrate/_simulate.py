@@ -106,6 +106,8 @@ FALLBACK = Dopri5(rtol=1e-10, atol=1e-10)
 
 def default_method(system: Any, grid: Grid, x0: Any, p: dict[str, Any]) -> FixedStep | Dopri5:
     """DOP853 with the fewest power-of-two substeps the pilot finds accurate, else ``FALLBACK``."""
+    if system.metadata.extra.get("smooth", True) is False:
+        return FALLBACK
     key = _auto.cache_key(system, p, grid.dt, "dop853")
     rows = min(_auto.PILOT_ROWS, x0.shape[0])
     xs = _backend.to_numpy(x0[:rows]).astype(np.float64)
