@@ -17,6 +17,10 @@ KINDS: tuple[Kind, ...] = ("flow", "map", "delay", "pde")
 #: (maps) with the shape and namespace of ``x``.
 Rhs = Callable[[Any, Any, Mapping[str, Any]], Any]
 
+#: ``step(x, dt, p) -> x_next``: a system's own time stepper (the PDE's ETDRK4), used by
+#: ``simulate`` instead of Runge–Kutta when present; ``x: [batch, dim]`` numpy or torch.
+Step = Callable[[Any, float, Mapping[str, Any]], Any]
+
 
 class SystemError_(ValueError):
     """Base for bad system names, parameters or values (a ``ValueError``)."""
@@ -35,6 +39,8 @@ class Metadata:
     ``lyapunov_max``: reference largest Lyapunov exponent, per time unit (per iteration for maps).
     ``x0``: an initial condition on (or near) the attractor.
     ``citation``: where the equations, parameters and reference values come from.
+    ``param_bounds``: ``{name: (low, high)}`` open interval a parameter override must lie in
+    (e.g. a delay ``tau > 0``); parameters not listed only need to be finite.
     """
 
     dt: float
@@ -44,6 +50,7 @@ class Metadata:
     citation: str
     description: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    param_bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def lyapunov_time(self) -> float:
@@ -57,7 +64,13 @@ class System:
 
     ``rhs(t, x, p)`` takes ``x: [batch, dim]`` and runs unchanged on numpy arrays and torch
     tensors. ``jac(t, x, p) -> [batch, dim, dim]`` is optional (autograd or finite differences
-    stand in where it is missing).
+    stand in where it is missing). ``step(x, dt, p)`` is an optional exact-structure stepper
+    (ETDRK4 for Kuramoto–Sivashinsky) that integrators prefer over Runge–Kutta.
+
+    Kind conventions: ``flow`` — ``rhs`` is dx/dt; ``map`` — ``rhs`` is the next state and
+    ``metadata.dt == 1``; ``delay`` — parameter ``tau`` is the delay, ``rhs`` receives
+    ``[batch, 2*dim]`` = x(t) ‖ x(t−τ) and returns dx/dt ``[batch, dim]``; ``pde`` — ``rhs`` is
+    the semi-discrete right-hand side on the grid.
     """
 
     name: str
@@ -67,6 +80,7 @@ class System:
     rhs: Rhs
     metadata: Metadata
     jac: Rhs | None = None
+    step: Step | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -75,6 +89,10 @@ class System:
             raise SystemError_(
                 f"system {self.name!r}: x0 has {len(self.metadata.x0)} entries, dim is {self.dim}"
             )
+        if self.kind == "delay" and "tau" not in self.params:
+            raise SystemError_(f"delay system {self.name!r} needs a 'tau' parameter")
+        if self.kind == "map" and self.metadata.dt != 1:
+            raise SystemError_(f"map {self.name!r}: metadata.dt must be 1, got {self.metadata.dt}")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def with_params(self, **overrides: float) -> System:
@@ -93,6 +111,12 @@ class System:
             if not ok:
                 raise SystemError_(
                     f"system {self.name!r}: parameter {key!r} must be a finite number, "
+                    f"got {value!r}"
+                )
+            low, high = self.metadata.param_bounds.get(key, (-math.inf, math.inf))
+            if not low < float(value) < high:
+                raise SystemError_(
+                    f"system {self.name!r}: parameter {key!r} must lie in ({low}, {high}), "
                     f"got {value!r}"
                 )
         merged = {**self.params, **{k: float(v) for k, v in overrides.items()}}

@@ -1,9 +1,11 @@
-"""The system registry: built-in catalog, user registrations and ``chaosflow.systems`` entry points."""
+"""The system registry: built-in catalog, user registrations, ``chaosflow.systems`` entry points."""
 
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -24,7 +26,10 @@ class UnknownSystemError(KeyError):
 
 
 def register_system(
-    system: System | Factory, *, name: str | None = None, kind: str | None = None,
+    system: System | Factory,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
     overwrite: bool = False,
 ) -> None:
     """Register a ``System`` (parameter overrides allowed) or a factory ``(**kwargs) -> System``.
@@ -33,9 +38,12 @@ def register_system(
     registered under a name whose default build reveals it.
     """
     if isinstance(system, System):
-        fixed = system
-        factory: Factory = lambda **kw: fixed.with_params(**kw) if kw else fixed  # noqa: E731
-        name, kind = name or fixed.name, fixed.kind
+        fixed = system if name is None or name == system.name else replace(system, name=name)
+
+        def factory(**kw: float) -> System:
+            return fixed.with_params(**kw) if kw else fixed
+
+        name, kind = fixed.name, fixed.kind
     else:
         factory = system
         if name is None or kind is None:
@@ -56,11 +64,28 @@ def _load_entry_points() -> None:
         return
     _ENTRY_POINTS_LOADED = True
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        obj = ep.load()
+        try:
+            obj = ep.load()
+        except Exception as err:  # a broken plugin must not take the catalog down with it
+            raise SystemError_(
+                f"entry point {ep.name!r} ({ep.value}) in group {ENTRY_POINT_GROUP!r} "
+                f"failed to load: {err}"
+            ) from err
         if isinstance(obj, System):
-            register_system(obj, overwrite=True)
+            register_system(obj, name=ep.name if ep.name != obj.name else None, overwrite=True)
         elif callable(obj):
             obj()  # a hook that calls register_system itself
+        else:
+            raise SystemError_(
+                f"entry point {ep.name!r} ({ep.value}) is neither a System nor a callable"
+            )
+
+
+def reload_entry_points() -> None:
+    """Scan the ``chaosflow.systems`` entry points again (after installing a plugin)."""
+    global _ENTRY_POINTS_LOADED
+    _ENTRY_POINTS_LOADED = False
+    _load_entry_points()
 
 
 def get_system(name: str, **overrides: Any) -> System:
@@ -81,7 +106,27 @@ def get_system(name: str, **overrides: Any) -> System:
                 f"unknown system {name!r}{hint} (`chaosflow systems list` shows all "
                 f"{len(_REGISTRY)})"
             )
-    return _REGISTRY[name][1](**overrides)
+    return _build(name, _REGISTRY[name][1], overrides)
+
+
+def _build(name: str, factory: Factory, overrides: dict[str, Any]) -> System:
+    """Call ``factory`` with the overrides it accepts; the rest become parameter overrides.
+
+    A factory's own keywords (``dim``, ``L``) go to it; everything else goes through
+    ``System.with_params``, which names unknown parameters and rejects bad values.
+    """
+    try:
+        accepted = inspect.signature(factory).parameters
+    except (TypeError, ValueError):  # builtins without a signature: pass everything
+        return factory(**overrides)
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
+    own = {k: v for k, v in overrides.items() if takes_any or k in accepted}
+    rest = {k: v for k, v in overrides.items() if k not in own}
+    try:
+        system = factory(**own)
+    except TypeError as err:  # a wrong type for a factory keyword (dim="ten")
+        raise SystemError_(f"system {name!r}: bad overrides {sorted(own)}: {err}") from err
+    return system.with_params(**rest) if rest else system
 
 
 def list_systems(kind: str | None = None) -> list[str]:
