@@ -131,9 +131,20 @@ class Model(nn.Module):
         raise NotImplementedError(f"model {self.name!r} is not fitted in closed form")
 
     # --- generation -------------------------------------------------------------------------
-    def generate(self, x0: Tensor, n: int) -> Tensor:
-        """Free run in standardized units: ``x0: [K, B, d] -> [K, B, n, d]``, out[..., 0] = x0."""
-        z = self.encode(x0)
+    def warm_start(self, context: Tensor) -> Tensor:
+        """Latent state at the end of ``context: [K, B, w, d]``, driven by full forcing."""
+        z = self.encode(context[:, :, 0])
+        ones = torch.ones(self.k, device=context.device)
+        for t in range(1, context.shape[2]):
+            z = self.force(self.step(z), context[:, :, t], ones)
+        return z
+
+    def generate(self, x0: Tensor, n: int, *, context: Tensor | None = None) -> Tensor:
+        """Free run in standardized units: ``x0: [K, B, d] -> [K, B, n, d]``, out[..., 0] = x0.
+
+        ``context: [K, B, w, d]`` (optional, ending at ``x0``) warms up the latent state.
+        """
+        z = self.encode(x0) if context is None else self.warm_start(context)
         out = [x0]
         for _ in range(n - 1):
             z = self.step(z)
@@ -141,20 +152,25 @@ class Model(nn.Module):
         return torch.stack(out, dim=2)
 
     @torch.no_grad()
-    def rollout(self, x0: Tensor, n: int) -> Tensor:
+    def rollout(self, x0: Tensor, n: int, *, context: Tensor | None = None) -> Tensor:
         """Free-running forecast in raw data units.
 
         ``x0: [B, d]`` (``K == 1``) or ``[K, B, d]`` -> ``[B, n, d]`` or ``[K, B, n, d]``;
-        ``out[..., 0, :] == x0`` exactly.
+        ``out[..., 0, :] == x0`` exactly. ``context: [(K,) B, w, d]``, optional observed history
+        whose last point is ``x0``, synchronizes latent units (reservoirs, RNN states) first.
         """
         squeeze = x0.dim() == 2
         if squeeze:
             if self.k != 1:
                 raise ValueError(f"a pack of {self.k} members needs x0 of shape [K, B, d]")
             x0 = x0.unsqueeze(0)
+            context = None if context is None else context.unsqueeze(0)
         dtype = self.mean.dtype
-        xs = (x0.to(dtype) - self.mean[:, None]) / self.std[:, None]
-        out = self.generate(xs, n) * self.std[:, None, None] + self.mean[:, None, None]
+        mean, std = self.mean[:, None], self.std[:, None]
+        xs = (x0.to(dtype) - mean) / std
+        if context is not None:
+            context = (context.to(dtype) - mean[:, :, None]) / std[:, :, None]
+        out = self.generate(xs, n, context=context) * std[:, :, None] + mean[:, :, None]
         out = out.to(x0.dtype)
         out[:, :, 0] = x0
         return out[0] if squeeze else out

@@ -33,6 +33,7 @@ class TrainConfig:
         (0 disables early stopping); the best parameters are kept.
     noise : std of Gaussian noise added to training windows (standardized units).
     checkpoint_every : steps between training-state checkpoints when ``fit`` gets a ``run_dir``.
+    cpu_threads : torch intra-op threads while training on CPU (0 leaves torch's setting).
     """
 
     n_steps: int = 1500
@@ -52,6 +53,7 @@ class TrainConfig:
     valid_horizon: int = 25
     noise: float = 0.0
     checkpoint_every: int = 500
+    cpu_threads: int = 1
 
     def replace(self, **changes: Any) -> TrainConfig:
         """A copy with some fields changed."""

@@ -16,7 +16,7 @@ from chaosflow.models import Model, build_model, model_class
 from chaosflow.training._checkpoint import save_checkpoint
 from chaosflow.training._config import TrainConfig
 from chaosflow.training._data import as_trajectories, moments
-from chaosflow.training._device import pick_device
+from chaosflow.training._device import cpu_threads, pick_device
 from chaosflow.training._loop import LoopState, Progress, run_loop
 
 
@@ -88,12 +88,13 @@ def train_model(model, datas, valids, generators, config, progress, run_dir) -> 
     """Dispatch on how the family is fitted: no fit, closed form, or the gradient loop."""
     if model.fitting == "none":
         return None
-    if model.fitting == "closed_form":
-        model.fit_closed_form(datas)
-        return None
-    return run_loop(
-        model, datas, generators, config, valids=valids, progress=progress, run_dir=run_dir
-    )
+    with cpu_threads(config.cpu_threads, datas[0].device):
+        if model.fitting == "closed_form":
+            model.fit_closed_form(datas)
+            return None
+        return run_loop(
+            model, datas, generators, config, valids=valids, progress=progress, run_dir=run_dir
+        )
 
 
 def fit(

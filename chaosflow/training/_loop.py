@@ -63,7 +63,7 @@ def make_optimizer(model: Model, config: TrainConfig):
 @torch.no_grad()
 def validation_loss(model: Model, windows: Tensor) -> Tensor:
     """``[K]`` free-run MSE over validation windows ``[K, n, h, d]`` (standardized)."""
-    gen = model.generate(windows[:, :, 0], windows.shape[2])
+    gen = model.generate(windows[:, :, 0], windows.shape[2], context=None)
     err = (gen - windows).pow(2).mean(dim=(1, 2, 3))
     return torch.nan_to_num(err, nan=math.inf, posinf=math.inf)
 
