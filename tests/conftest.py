@@ -36,7 +36,7 @@ def tiny_spec_dict(**over) -> dict:
         "train": {
             "models": ["persistence", "shplrnn"],
             "seeds": [0],
-            "config": {},
+            "config": {"n_steps": 60, "eval_every": 30},
             "max_train_points": 200,
         },
         "evaluate": {"horizon": 50, "n_generate": 300},

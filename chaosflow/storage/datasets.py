@@ -12,8 +12,11 @@ Markers live beside the Zarr store, not inside it, so parallel writers never upd
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +28,14 @@ from chaosflow.storage._root import Root, StorageError
 from chaosflow.storage.keys import ShardKey, plan_shards
 
 SPLITS = ("train", "valid", "test")
+
+
+@contextlib.contextmanager
+def quiet_consolidation() -> Iterator[None]:
+    """Consolidated metadata is a zarr-python extension to v3; its warning tells users nothing."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*Consolidated metadata.*")
+        yield
 
 
 def checksum(*arrays: np.ndarray) -> str:
@@ -199,7 +210,8 @@ class DatasetStore:
 
     def consolidate(self) -> None:
         """Consolidated metadata for fast opens (by the flow driver alone, never workers)."""
-        zarr.consolidate_metadata(self.root.store("datasets", self.zname))
+        with quiet_consolidation():
+            zarr.consolidate_metadata(self.root.store("datasets", self.zname))
 
     # ----------------------------------------------------------------- reading
     def open(self, system: str):

@@ -10,6 +10,7 @@ import xarray as xr
 
 from chaosflow import __version__
 from chaosflow.storage import Root
+from chaosflow.storage.datasets import quiet_consolidation
 
 SCALARS = ("vpt_lyapunov", "vpt_time", "vpt_steps", "d_stsp", "d_h", "diverged_fraction")
 CURVES = ("nrmse", "smape")
@@ -85,8 +86,10 @@ def write_metrics(root: Root, ds: xr.Dataset) -> str:
         fs.rm(tmp, recursive=True)
     enc = ds.copy()
     for name in ("model", "system", "run"):
-        enc[name] = enc[name].astype(str)
-    enc.to_zarr(root.store("metrics.zarr.tmp"), mode="w", zarr_format=3, consolidated=False)
+        # Variable-length strings (zarr v3 "string"); fixed-width unicode has no v3 spec yet.
+        enc[name] = enc[name].astype(object)
+    with quiet_consolidation():  # consolidated, so a plain xr.open_zarr(...) opens it quietly
+        enc.to_zarr(root.store("metrics.zarr.tmp"), mode="w", zarr_format=3, consolidated=True)
     if fs.exists(url):
         fs.rm(url, recursive=True)
     fs.mv(tmp, url, recursive=True)
@@ -94,4 +97,4 @@ def write_metrics(root: Root, ds: xr.Dataset) -> str:
 
 
 def open_metrics(root: Root) -> xr.Dataset:
-    return xr.open_zarr(root.store("metrics.zarr"), consolidated=False)
+    return xr.open_zarr(root.store("metrics.zarr"))
