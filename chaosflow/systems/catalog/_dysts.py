@@ -46,8 +46,13 @@ def dysts_flow(
     description: str = "",
     unbounded: Sequence[int] = (),
     nonautonomous: bool = False,
+    dt: float | None = None,
 ) -> System:
-    """Build and register a dysts flow; ``dysts_dt`` is dysts' own (tiny) integration step."""
+    """Build and register a dysts flow; ``dysts_dt`` is dysts' own (tiny) integration step.
+
+    ``dt`` overrides the output step where ``period / 30`` would undersample a faster
+    oscillation than the dominant period.
+    """
     extra: dict[str, Any] = {"dysts_dt": dysts_dt}
     if unbounded:
         extra["unbounded_indices"] = tuple(unbounded)
@@ -60,7 +65,7 @@ def dysts_flow(
         params={k: float(v) for k, v in params.items()},
         rhs=rhs,
         metadata=Metadata(
-            dt=output_dt(period),
+            dt=output_dt(period) if dt is None else dt,
             period=period,
             lyapunov_max=lyapunov_max,
             x0=tuple(float(v) for v in x0),

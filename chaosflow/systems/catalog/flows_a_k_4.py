@@ -280,11 +280,13 @@ dysts_flow(
     period=28.822573200111794,
     lyapunov_max=0.84473454954854,
     dysts_dt=0.005765475552614134,
+    # The slip protocol switches every tau / 2 = 1.5 time units; period / 30 = 1 would alias it.
+    dt=0.1,
     citation="Blake, J. R. (1971) Self propulsion due to oscillations on the surface of a "
     "cylinder at low Reynolds number. Bull. Austral. Math. Soc. 5, 255",
     description="Stokes flow inside a cylinder driven by a blinking surface slip; state (r, "
     "theta, time); dysts' a, g arrays split into a1..a5, g1..g5.",
-    unbounded=(2,),
+    unbounded=(1, 2),  # dysts lists only time; theta is an angle and winds too
     nonautonomous=True,
 )
 
