@@ -102,3 +102,101 @@ def plot_summary(ds: xr.Dataset, path: str | Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _samples(root, ds: xr.Dataset) -> dict[tuple[str, str], np.ndarray]:
+    from chaosflow.tasks._evaluate import load_sample
+
+    eval_id, seed = ds.attrs.get("eval", ""), int(ds["seed"].values[0])
+    out = {}
+    for model, run in zip(ds["model"].values, ds["run"].values, strict=True):
+        for system in ds["system"].values:
+            cell = {"run": str(run), "system": str(system), "seed": seed}
+            arr = load_sample(root, cell, eval_id)
+            if arr is not None:
+                out[str(model), str(system)] = arr
+    return out
+
+
+def _spectrum(x: np.ndarray) -> np.ndarray:
+    x = (x - x.mean()) / (x.std() + 1e-12)
+    p = np.abs(np.fft.rfft(x)) ** 2
+    return p / p.sum()
+
+
+def plot_attractors(root, ds: xr.Dataset, path: str | Path) -> Path | None:
+    """Rows = systems; columns = true, each model (first two dims), then power spectra (dim 0)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    samples = _samples(root, ds)
+    if not samples:
+        return None
+    models = [m for m in map(str, ds["model"].values) if m != "ground_truth"]
+    systems = [str(s) for s in ds["system"].values]
+    ncol = len(models) + 2
+    fig, axes = plt.subplots(
+        len(systems), ncol, figsize=(2.6 * ncol, 2.4 * len(systems)), squeeze=False
+    )
+    for i, system in enumerate(systems):
+        truth = next((a[1] for (m, s), a in samples.items() if s == system), None)
+        panels = [("true", truth)] + [(m, samples.get((m, system), [None])[0]) for m in models]
+        for j, (label, arr) in enumerate(panels):
+            ax = axes[i, j]
+            if arr is not None and np.isfinite(arr).all():
+                ax.plot(arr[:, 0], arr[:, -1] if arr.shape[1] > 1 else arr[:, 0], lw=0.3)
+            else:
+                ax.text(0.5, 0.5, "diverged" if arr is not None else "—", ha="center")
+            ax.set_title(f"{system}: {label}", fontsize=8)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        ax = axes[i, -1]
+        if truth is not None:
+            ax.semilogy(_spectrum(truth[:, 0]), lw=0.6, color="k", label="true")
+        for m in models:
+            arr = samples.get((m, system))
+            if arr is not None and np.isfinite(arr[0]).all():
+                ax.semilogy(_spectrum(arr[0][:, 0]), lw=0.6, label=m)
+        ax.set_title(f"{system}: power spectrum", fontsize=8)
+        ax.legend(fontsize=6)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def plot_vpt_distribution(ds: xr.Dataset, path: str | Path) -> Path:
+    """Box plot of valid prediction time (Lyapunov times) over systems × seeds, per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    models = [str(m) for m in ds["model"].values]
+    data = [ds["vpt_lyapunov"].sel(model=m).values.ravel() for m in models]
+    data = [d[np.isfinite(d)] for d in data]
+    fig, ax = plt.subplots(figsize=(1.4 * len(models) + 2, 3.5))
+    ax.boxplot(data, tick_labels=models)
+    ax.set_ylabel("valid prediction time [Lyapunov times]")
+    ax.set_title("VPT over systems × seeds")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def write_reports(root, ds: xr.Dataset, folder: str | Path) -> list[Path]:
+    """Every plot of a benchmark into ``folder``; returns the written paths."""
+    folder = Path(folder)
+    paths = [
+        plot_summary(ds, folder / "benchmark.png"),
+        plot_vpt_distribution(ds, folder / "vpt.png"),
+    ]
+    gallery = plot_attractors(root, ds, folder / "attractors.png")
+    return paths + ([gallery] if gallery else [])

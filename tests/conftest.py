@@ -16,10 +16,14 @@ SHARED = Path(os.environ.get("CHAOSFLOW_SHARED", REPO.parent / "shared"))
 @pytest.fixture(scope="session")
 def prefect_server():
     """One real (temporary, SQLite) Prefect API for every flow test in the session."""
+    import prefect.settings
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
+        # Dask worker processes inherit the env var, so they report to this server too.
+        os.environ["PREFECT_API_URL"] = prefect.settings.PREFECT_API_URL.value()
         yield
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def tiny_spec_dict(**over) -> dict:

@@ -53,6 +53,16 @@ def friendly(f: Callable[..., Any]) -> Callable[..., Any]:
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             console.print(f"[bold red]error:[/] {escape(msg)}", highlight=False)
             raise typer.Exit(2) from None
+        except Exception as exc:
+            if os.environ.get("CHAOSFLOW_DEBUG"):
+                raise
+            console.print(
+                f"[bold red]error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+                "Stored work is kept; rerun the same command to resume "
+                "(CHAOSFLOW_DEBUG=1 shows the traceback).",
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
 
     return wrapper
 
@@ -82,9 +92,11 @@ def _run_flow(name: str, spec_path: Path | None, root: Path) -> dict[str, Any]:
     url = _root(root)
     _quiet_prefect()
     from chaosflow import flows
+    from chaosflow.flows._server import prefect_api
 
     f = getattr(flows, f"{name}_flow")
-    return flows.with_runner(f, spec.cluster)(spec, url)
+    with prefect_api():
+        return flows.with_runner(f, spec.cluster)(spec, url)
 
 
 @app.command()
@@ -107,8 +119,8 @@ def run(spec: SpecOpt = None, root: RootOpt = DEFAULT_ROOT) -> None:
     )
     report.print_leaderboard(out["report"]["leaderboard"])
     console.print(f"metrics: {out['aggregate']['metrics']}")
-    if "plot" in out["report"]:
-        console.print(f"plot:    {out['report']['plot']}")
+    for path in out["report"].get("plots", []):
+        console.print(f"plot:    {path}")
 
 
 @app.command()
@@ -148,20 +160,29 @@ def evaluate(
 @friendly
 def report_cmd(
     root: RootOpt = DEFAULT_ROOT,
-    plot: Annotated[Path | None, typer.Option(help="write the summary PNG here")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="folder for the plots (default ROOT/reports)")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option(help="also export the metrics to a .nc or .csv file")
+    ] = None,
 ) -> None:
-    """Print the leaderboard of ``<root>/metrics.zarr`` and write the summary plot."""
+    """Print the leaderboard of ``<root>/metrics.zarr`` and write its plots."""
     from chaosflow import report
     from chaosflow.storage import Root
-    from chaosflow.tasks._aggregate import open_metrics
+    from chaosflow.tasks._aggregate import export_metrics, open_metrics
 
-    r = Root(_root(root))
+    if export is not None and export.suffix not in (".nc", ".csv"):
+        raise ValueError(f"--export {str(export)!r}: use a .nc or .csv file name")
+    r = Root(str(root.resolve()))
     if not r.exists("metrics.zarr"):
         raise ValueError(f"no metrics at {r.join('metrics.zarr')}: run `chaosflow run` first")
     ds = open_metrics(r)
     report.print_leaderboard(report.leaderboard(ds))
-    path = report.plot_summary(ds, plot or Path(r.url) / "reports" / "benchmark.png")
-    console.print(f"plot: {path}")
+    for path in report.write_reports(r, ds, out or Path(r.url) / "reports"):
+        console.print(f"plot: {path}")
+    if export is not None:
+        console.print(f"exported: {export_metrics(ds, export)}")
 
 
 def _mount() -> None:

@@ -7,6 +7,7 @@ calling flow has, waits, and returns a summary. Called inside a flow run.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger
@@ -113,8 +114,9 @@ def report_stage(root: Root) -> dict[str, Any]:
     rows = report.leaderboard(ds)
     out: dict[str, Any] = {"leaderboard": rows}
     if root.is_local:
-        png = report.plot_summary(ds, root.join("reports", "benchmark.png").removeprefix("file://"))
-        out["plot"] = str(png)
+        folder = root.join("reports").removeprefix("file://")
+        paths = report.write_reports(root, ds, folder)
+        out["plot"], out["plots"] = str(paths[0]), [str(p) for p in paths]
     table = [
         {
             k: (round(v, 4) if isinstance(v, float) else v)
@@ -124,8 +126,9 @@ def report_stage(root: Root) -> dict[str, Any]:
         for r in rows
     ]
     create_table_artifact(table, key="leaderboard", description="median across systems")
-    md = report.leaderboard_markdown(rows)
-    if "plot" in out:
-        md += f"\n\nPlot: `{out['plot']}`"
+    md = "## chaosflow leaderboard\n\n" + report.leaderboard_markdown(rows)
+    md += f"\n\nmetrics: `{root.join('metrics.zarr')}`"
+    for p in out.get("plots", []):
+        md += f"\n\n![{Path(p).stem}](file://{p}) `{p}`"
     create_markdown_artifact(md, key="benchmark-report", description="chaosflow benchmark")
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -98,3 +99,15 @@ def write_metrics(root: Root, ds: xr.Dataset) -> str:
 
 def open_metrics(root: Root) -> xr.Dataset:
     return xr.open_zarr(root.store("metrics.zarr"))
+
+
+def export_metrics(ds: xr.Dataset, path: str | Path) -> Path:
+    """netCDF (everything) or CSV (the per-cell scalars, one row per model × system × seed)."""
+    path = Path(path)
+    if path.suffix == ".nc":
+        ds.load().to_netcdf(path)
+    elif path.suffix == ".csv":
+        ds[list(SCALARS)].to_dataframe().reset_index().to_csv(path, index=False)
+    else:
+        raise ValueError(f"cannot export to {path.name!r}: use .nc or .csv")
+    return path

@@ -144,8 +144,26 @@ def evaluate_cell(root: Root, dataset: AnyDataset, evaluate: EvalSpec, cell: Cel
             metrics.power_spectrum_distance(pooled, truth_long, sigma=evaluate.sigma)
         )
     result["seconds"] = time.perf_counter() - t0
-    root.write_json(result, *cell.parts)
+    _save_sample(root, cell, long[0], truth_long[0])
+    root.write_json(result, *cell.parts)  # last: a cell exists once its JSON does
     return result
+
+
+def _save_sample(root: Root, cell: CellKey, generated: np.ndarray, truth: np.ndarray) -> None:
+    """First generated trajectory beside the cell (float32), for plots and independent scoring."""
+    parts = (*cell.parts[:-1], cell.parts[-1].replace(".json", ".npy"))
+    root.fs.makedirs(root.join(*parts[:-1]), exist_ok=True)
+    with root.fs.open(root.join(*parts), "wb") as fh:
+        np.save(fh, np.stack([generated, truth]).astype(np.float32), allow_pickle=False)
+
+
+def load_sample(root: Root, cell: dict[str, Any], eval_id: str) -> np.ndarray | None:
+    """``[2, time, dim]``: generated and true trajectory of a stored cell, if saved."""
+    parts = ("evals", eval_id, cell["run"], cell["system"], f"seed-{cell['seed']}.npy")
+    if not root.exists(*parts):
+        return None
+    with root.fs.open(root.join(*parts), "rb") as fh:
+        return np.load(fh, allow_pickle=False)
 
 
 def _clean(x: Any) -> list[float]:
