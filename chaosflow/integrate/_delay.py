@@ -45,6 +45,8 @@ class _History:
 
     def delayed(self, j: int, c: float) -> Any:
         """``x(t_j + c·h − τ)`` per row, ``[batch, dim]``, from nodes up to ``j``."""
+        if isinstance(self.tau, float):
+            return self._delayed_shared(j, c)
         xp = self.xp
         u = (j + c) - self.tau / self.h  # node coordinate, [batch] (or float)
         u = u + 0 * self.x0[:, 0]
@@ -62,6 +64,29 @@ class _History:
             + (t3 - t2) * self.h * f_b
         )
         return xp.where((u < 0)[:, None], self.x0, herm)
+
+    def _delayed_shared(self, j: int, c: float) -> Any:
+        """One delay for all rows: scalar node and weights, plain slices (the common case)."""
+        u = (j + c) - self.tau / self.h
+        if u < 0:
+            return self.x0
+        m = max(0, min(math.floor(u), j - 1))
+        th = u - m
+        w = _hermite(th)
+        i0, i1 = m % self.L, (m + 1) % self.L
+        h = self.h
+        return (
+            w[0] * self.X[i0]
+            + (w[1] * h) * self.F[i0]
+            + w[2] * self.X[i1]
+            + (w[3] * h) * self.F[i1]
+        )
+
+
+def _hermite(th: float) -> tuple[float, float, float, float]:
+    """Cubic Hermite basis at ``th``: weights of ``x_a, h·f_a, x_b, h·f_b``."""
+    t2, t3 = th * th, th * th * th
+    return (2 * t3 - 3 * t2 + 1, t3 - 2 * t2 + th, 3 * t2 - 2 * t3, t3 - t2)
 
 
 def _advance_factory(system, x0, grid, tab, substeps, p):
