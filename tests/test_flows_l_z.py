@@ -140,6 +140,19 @@ def test_numpy_and_torch_rhs_agree(name):
         np.testing.assert_allclose(system.rhs(t, torch.tensor(x), system.params).numpy(), ref)
 
 
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("name", DYSTS_L_Z)
+def test_rhs_on_cuda_matches_numpy(name):
+    system = get_system(name)
+    x = near_x0(system, 8, seed=10)
+    got = system.rhs(0.37, torch.tensor(x, device="cuda"), system.params)
+    assert got.device.type == "cuda"
+    assert got.dtype == torch.float64
+    ref = system.rhs(0.37, x, system.params)
+    np.testing.assert_allclose(got.cpu().numpy(), ref, rtol=1e-12, atol=1e-11)
+
+
 @pytest.mark.parametrize("name", DYSTS_L_Z)
 def test_batched_parameters_match_row_by_row(name):
     system = get_system(name)
@@ -183,7 +196,15 @@ def test_short_orbit_is_finite_bounded_and_moving(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", DYSTS_L_Z)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_ISSUES[n], strict=False))
+        if n in KNOWN_ISSUES
+        else n
+        for n in DYSTS_L_Z
+    ],
+)
 def test_long_orbit_is_finite_bounded_and_moving(name):
     """1000 output steps (~15-30 dominant periods); ~2 min for all systems on one core."""
     check_orbit(name, n_out=1000)

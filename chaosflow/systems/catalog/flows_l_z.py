@@ -455,4 +455,5 @@ register_flow(
     citation="Yalcin, Suykens & Vandewalle (2005) Cellular Neural Networks, Multi-Scroll Chaos "
     "and Synchronization. World Scientific",
     description="Multi-scroll Chua circuit (dysts' m, c arrays as scalars m0..m5, c1..c5)",
+    extra={"smooth": False},  # |x ± c_i| kinks
 )
