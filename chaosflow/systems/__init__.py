@@ -8,6 +8,8 @@ from chaosflow.systems._registry import (
     get_system,
     list_systems,
     register_system,
+    reload_entry_points,
+    unregister_system,
 )
 
 __all__ = [
@@ -21,4 +23,6 @@ __all__ = [
     "get_system",
     "list_systems",
     "register_system",
+    "reload_entry_points",
+    "unregister_system",
 ]

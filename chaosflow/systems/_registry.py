@@ -58,6 +58,13 @@ def register_system(
     _REGISTRY[name] = (kind, factory)
 
 
+def unregister_system(name: str) -> None:
+    """Remove a registered system (tests, plugins replacing a definition); unknown names fail."""
+    if name not in _REGISTRY:
+        raise UnknownSystemError(f"unknown system {name!r}; nothing to unregister")
+    del _REGISTRY[name]
+
+
 def _load_entry_points() -> None:
     global _ENTRY_POINTS_LOADED
     if _ENTRY_POINTS_LOADED:

@@ -12,6 +12,7 @@ expected to match within 20%, each with the reason; ``chaosflow systems lyapunov
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -58,7 +59,10 @@ def max_lyapunov(
     v = torch.randn(x.shape, generator=gen, dtype=x.dtype, device=x.device)
     v = v / torch.linalg.vector_norm(v, dim=-1, keepdim=True)
     total = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # torch's forward-AD loads its jvp decompositions through torch.jit.script on first
+        # use, which warns of its own deprecation (torch 2.13); nothing we call is scripted.
+        warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated", DeprecationWarning)
         for i in range(transient + n_steps):
             x, v = torch.func.jvp(step, (x,), (v,))
             norm = torch.linalg.vector_norm(v, dim=-1, keepdim=True)
