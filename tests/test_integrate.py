@@ -196,3 +196,10 @@ def test_sample_on_attractor_seed_changes_points():
     assert np.all(np.abs(a[:, 0]) < 1.3)
     assert np.all(np.abs(a[:, 1]) < 0.4)
     assert np.unique(a.round(6), axis=0).shape[0] == 64
+
+
+def test_empty_batch_and_single_point_grids():
+    lorenz = get_system("Lorenz")
+    assert simulate(lorenz, np.zeros((0, 3)), grid=Grid(dt=0.01, n=5)).shape == (0, 5, 3)
+    x0 = np.array([lorenz.metadata.x0])
+    np.testing.assert_array_equal(simulate(lorenz, x0, grid=Grid(dt=0.01, n=1))[:, 0], x0)

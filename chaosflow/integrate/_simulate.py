@@ -10,7 +10,7 @@ import numpy as np
 from chaosflow.integrate import _auto, _backend
 from chaosflow.integrate._errors import DivergenceError
 from chaosflow.integrate._grid import Grid
-from chaosflow.integrate._methods import DOP853, Dopri5, EulerMaruyama, FixedStep, Method
+from chaosflow.integrate._methods import DOP853, RK4, Dopri5, EulerMaruyama, FixedStep, Method
 from chaosflow.integrate._monitor import Monitor, Simulation
 from chaosflow.integrate._rk import fixed_advance, run_grid
 
@@ -83,7 +83,8 @@ def _dispatch(system, x0, grid, method, p, monitor):
 
         return _noise.run_sde(system, x0, grid, method, p, monitor)
     if method is None:
-        method = default_method(system, grid, x0, p)
+        trivial = grid.n == 1 or x0.shape[0] == 0
+        method = RK4() if trivial else default_method(system, grid, x0, p)
     if isinstance(method, Dopri5):
         from chaosflow.integrate import _adaptive
 
