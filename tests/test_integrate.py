@@ -157,6 +157,8 @@ def test_bad_inputs_fail_with_clear_messages():
         Grid(dt=0.0, n=3)
     with pytest.raises(ValueError, match="substeps"):
         RK4(substeps=0)
+    with pytest.raises(ValueError, match="on_divergence"):
+        simulate(lorenz, np.zeros((1, 3)), grid=Grid(dt=0.01, n=3), on_divergence="drop")
 
 
 def test_grid_from_period():
