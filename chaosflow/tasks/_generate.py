@@ -68,10 +68,16 @@ def _method(spec: DatasetSpec):
 
 @dataclass(frozen=True)
 class ShardResult:
+    """What one unit cost: wall seconds in all and per phase (attractor sampling, integration,
+    checks + Zarr write + marker)."""
+
     key: ShardKey
     skipped: bool
     points: int
     seconds: float
+    sample_seconds: float = 0.0
+    simulate_seconds: float = 0.0
+    write_seconds: float = 0.0
 
 
 def run_shard(root: Root, spec: DatasetSpec, key: ShardKey) -> ShardResult:
@@ -86,10 +92,13 @@ def run_shard(root: Root, spec: DatasetSpec, key: ShardKey) -> ShardResult:
     system = ref.build()
     n = key.stop - key.start
     ic = sample_on_attractor(system, n, shard_seed(spec, key.system, key.shard))
+    t1 = time.perf_counter()
     grid = Grid(dt=spec.dt or system.metadata.dt, n=spec.n_points)
     x = simulate(system, ic, grid=grid, method=_method(spec))
+    t2 = time.perf_counter()
     store.write_shard(key, np.asarray(x, dtype=np.float64), np.asarray(ic, dtype=np.float64))
-    return ShardResult(key, False, n * spec.n_points, time.perf_counter() - t0)
+    t3 = time.perf_counter()
+    return ShardResult(key, False, n * spec.n_points, t3 - t0, t1 - t0, t2 - t1, t3 - t2)
 
 
 def run_shards(root: Root, spec: DatasetSpec, keys: list[ShardKey]) -> list[ShardResult]:

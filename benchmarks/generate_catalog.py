@@ -1,0 +1,131 @@
+"""Full-catalog generation: wall time on N worker processes, per-phase profile, peak RSS.
+
+The spec of issue 5: every flow in the catalog, 16 train + 4 test initial conditions, 10,000
+points each. Units run in ``--workers`` spawned processes (2 = the 2-core box) through
+``chaosflow.tasks._generate.run_shard``, exactly what a flow's coarse task calls; the driver
+prepares templates first and finalizes last. Per unit it prints the three phases of
+``run_shard`` (``sample_on_attractor``, ``simulate``, check + Zarr write + marker) and the
+worker's peak RSS; at the end, the peak RSS of the workers after 1/4, 1/2, 3/4 and all of the
+units (streaming shards: it must not grow with the number of systems done).
+
+    .venv/bin/python benchmarks/generate_catalog.py [--systems N] [--workers 2] [--root DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import tempfile
+import time
+
+
+def _unit(args):
+    """One unit in a worker: the ShardResult fields plus this worker's peak RSS (MiB)."""
+    root, spec, key = args
+    from chaosflow.tasks._generate import run_shard
+
+    res = run_shard(root, spec, key)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return res, os.getpid(), rss
+
+
+def _init_worker() -> None:
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--systems", type=int, default=0, help="first N flows (0: all)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--n-points", type=int, default=10_000)
+    ap.add_argument("--shard-size", type=int, default=20)
+    ap.add_argument("--method", default="rk4")
+    ap.add_argument("--substeps", type=int, default=10)
+    ap.add_argument("--root", default=None, help="keep the store here (default: temp, removed)")
+    a = ap.parse_args()
+
+    from chaosflow.specs import DatasetSpec, load_spec
+    from chaosflow.storage import Root
+    from chaosflow.storage.verify import verify
+    from chaosflow.systems import list_systems
+    from chaosflow.tasks import _generate
+
+    names = list_systems("flow")
+    names = names[: a.systems] if a.systems else names
+    spec = load_spec(
+        {
+            "name": "catalog",
+            "systems": names,
+            "n_train": 16,
+            "n_test": 4,
+            "n_points": a.n_points,
+            "shard_size": a.shard_size,
+            "method": a.method,
+            "substeps": a.substeps,
+        },
+        kind=DatasetSpec,
+    )
+    tmp = a.root or tempfile.mkdtemp(prefix="chaosflow-catalog-")
+    root = Root(tmp)
+    print(
+        f"{len(names)} flows × {spec.n_traj} trajectories × {spec.n_points} points, "
+        f"{a.workers} workers, method {spec.method}/{spec.substeps}, load {os.getloadavg()}",
+        flush=True,
+    )
+    t0 = time.perf_counter()
+    _, todo = _generate.prepare(root, spec)
+    t_prep = time.perf_counter() - t0
+    rows, peaks = [], {}
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(a.workers, initializer=_init_worker) as pool:
+        jobs = [(root, spec, k) for k in todo]
+        for i, (res, pid, rss) in enumerate(pool.imap_unordered(_unit, jobs), 1):
+            peaks[pid] = rss
+            rows.append((res, max(peaks.values())))
+            print(
+                f"{i:4d}/{len(todo)} {res.key.system:24s} sample {res.sample_seconds:6.2f} s  "
+                f"simulate {res.simulate_seconds:6.2f} s  write {res.write_seconds:5.2f} s  "
+                f"peak RSS {rss:7.1f} MiB",
+                flush=True,
+            )
+    t_units = time.perf_counter() - t0 - t_prep
+    t1 = time.perf_counter()
+    store = _generate.finalize(root, spec)
+    t_fin = time.perf_counter() - t1
+    wall = time.perf_counter() - t0
+    problems = verify(store)
+    _report(rows, wall, t_prep, t_units, t_fin, len(problems), a.workers)
+    if not a.root:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _report(rows, wall, t_prep, t_units, t_fin, n_problems, workers) -> None:
+    phases = {
+        "sample_on_attractor": sum(r.sample_seconds for r, _ in rows),
+        "simulate": sum(r.simulate_seconds for r, _ in rows),
+        "write (checks, zarr, marker)": sum(r.write_seconds for r, _ in rows),
+    }
+    busy = sum(phases.values())
+    print(
+        f"\nwall {wall:.1f} s = prepare {t_prep:.1f} + units {t_units:.1f} + finalize {t_fin:.1f}"
+    )
+    print(f"worker-seconds {busy:.1f} over {workers} workers; by phase:")
+    for name, sec in phases.items():
+        print(f"  {name:30s} {sec:8.1f} s  {100 * sec / busy:5.1f} %")
+    n = len(rows)
+    marks = sorted({max(1, n // 4), max(1, n // 2), max(1, 3 * n // 4), n})
+    print(
+        "peak worker RSS after k units: "
+        + ", ".join(f"{k}: {rows[k - 1][1]:.0f} MiB" for k in marks)
+    )
+    print(
+        f"verify: {'ok' if n_problems == 0 else f'{n_problems} problems'}; load {os.getloadavg()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
