@@ -40,6 +40,7 @@ def _init_worker() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--systems", type=int, default=0, help="first N flows (0: all)")
+    ap.add_argument("--every", type=int, default=1, help="every k-th flow (a stratified sample)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--n-points", type=int, default=10_000)
     ap.add_argument("--shard-size", type=int, default=20)
@@ -54,7 +55,7 @@ def main() -> None:
     from chaosflow.systems import list_systems
     from chaosflow.tasks import _generate
 
-    names = list_systems("flow")
+    names = list_systems("flow")[:: a.every]
     names = names[: a.systems] if a.systems else names
     spec = load_spec(
         {

@@ -1,0 +1,138 @@
+"""Orchestration overhead: the same generation through the Prefect flow and called directly.
+
+Three runs of one spec, each into a fresh root, in one process and one sitting:
+
+* ``flow``: ``with_runner(generate_flow, cluster)`` — Prefect (ephemeral API, started before the
+  clock by a warm-up flow) with ``DaskTaskRunner`` on a new ``LocalCluster`` of ``--workers``.
+* ``direct-dask``: the same core functions with no Prefect: ``prepare``, the same coarse batches
+  as plain Dask futures over ``run_shards`` on a new ``LocalCluster`` of the same size,
+  ``finalize``. The fair baseline: same parallelism, same cluster start-up.
+* ``direct``: ``generate_direct`` in this process (one core), for scale.
+
+Prints the wall times and ``flow / direct-dask`` (the target is ≤ 1.10), and checks that the
+three stores hold identical chunks.
+
+    .venv/bin/python benchmarks/orchestration.py [--points 2000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+SYSTEMS = ["Lorenz", "Rossler", "Aizawa", "Arneodo", "Halvorsen", "Chen", "Thomas", "SprottA"]
+
+
+def _spec(points: int, workers: int, systems: list[str]):
+    from chaosflow.specs import load_spec
+
+    return load_spec(
+        {
+            "dataset": {
+                "name": "orchestration",
+                "systems": systems,
+                "n_train": 16,
+                "n_test": 4,
+                "n_points": points,
+                "shard_size": 10,
+            },
+            "train": {"models": ["persistence"]},
+            "evaluate": {"horizon": 10, "n_generate": 10},
+            "cluster": {"kind": "local", "n_workers": workers},
+        }
+    )
+
+
+def run_flow(spec, root: str) -> None:
+    from chaosflow.flows import generate_flow, with_runner
+
+    with_runner(generate_flow, spec.cluster)(spec, root)
+
+
+def run_direct_dask(spec, root: str) -> None:
+    from distributed import Client, LocalCluster
+
+    from chaosflow.flows._runner import batches
+    from chaosflow.storage import Root
+    from chaosflow.tasks import _generate
+
+    r, c = Root(root), spec.cluster
+    with (
+        LocalCluster(
+            n_workers=c.n_workers,
+            threads_per_worker=c.threads_per_worker,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        _, todo = _generate.prepare(r, spec.dataset)
+        parts = batches(todo, 2 * c.n_workers * c.threads_per_worker)
+        futures = [
+            client.submit(_generate.run_shards, r, spec.dataset, b, pure=False) for b in parts
+        ]
+        client.gather(futures)
+        _generate.finalize(r, spec.dataset)
+
+
+def run_direct(spec, root: str) -> None:
+    from chaosflow.storage import Root
+    from chaosflow.tasks import _generate
+
+    _generate.generate_direct(Root(root), spec.dataset)
+
+
+def _chunks(root: str, spec) -> dict[str, bytes]:
+    base = Path(root) / "datasets" / f"{spec.dataset.id}.zarr"
+    return {str(p.relative_to(base)): p.read_bytes() for p in base.rglob("c/*") if p.is_file()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--points", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--systems", type=int, default=len(SYSTEMS))
+    ap.add_argument("--skip-serial", action="store_true", help="leave out the one-core run")
+    a = ap.parse_args()
+    spec = _spec(a.points, a.workers, SYSTEMS[: a.systems])
+    from prefect import flow
+
+    @flow(name="warm-up")
+    def warm_up() -> int:
+        return 1
+
+    t = time.perf_counter()
+    warm_up()
+    print(f"Prefect ephemeral API start (not timed below): {time.perf_counter() - t:.1f} s")
+    print(
+        f"{len(spec.dataset.systems)} flows × {spec.dataset.n_traj} trajectories × "
+        f"{a.points} points; {a.workers} workers; load {os.getloadavg()}",
+        flush=True,
+    )
+    runs = [("flow", run_flow), ("direct-dask", run_direct_dask)]
+    if not a.skip_serial:
+        runs.append(("direct", run_direct))
+    walls, stores = {}, {}
+    with tempfile.TemporaryDirectory(prefix="chaosflow-orch-") as tmp:
+        for name, fn in runs:
+            root = os.path.join(tmp, name)
+            t = time.perf_counter()
+            fn(spec, root)
+            walls[name] = time.perf_counter() - t
+            stores[name] = _chunks(root, spec)
+            print(f"{name:12s} {walls[name]:7.1f} s", flush=True)
+    same = all(s == stores["flow"] for s in stores.values())
+    print(f"identical chunks across runs: {same} ({len(stores['flow'])} chunks)")
+    ratio = walls["flow"] / walls["direct-dask"]
+    print(f"flow / direct-dask = {ratio:.3f} (target ≤ 1.10); load {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
