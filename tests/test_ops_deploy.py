@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 from chaosflow.cli.ops import register
 from chaosflow.flows._runner import task_runner
 from chaosflow.ops import SCHEDULES, deployments, plan, to_deployments
+from chaosflow.ops.clusters import load_cluster, slurm_job_script
 from chaosflow.ops.entry import FLOWS, STAGES
-from chaosflow.specs import BenchmarkSpec, ClusterSpec, load_spec
+from chaosflow.specs import BenchmarkSpec, ClusterSpec, SpecError, load_spec
 from tests.conftest import REPO, tiny_spec_dict
 
 DEPLOY = REPO / "deploy"
@@ -28,8 +29,7 @@ def _prefect_yaml() -> dict:
 
 
 def _cluster(name: str) -> ClusterSpec:
-    data = yaml.safe_load((DEPLOY / "clusters" / f"{name}.yaml").read_text())
-    return ClusterSpec.model_validate(data["cluster"])
+    return load_cluster(DEPLOY / "clusters" / f"{name}.yaml")
 
 
 def _cli() -> typer.Typer:
@@ -179,16 +179,10 @@ def test_local_and_address_configs_build_their_runners():
 )
 def test_slurm_job_script_asks_for_a_gpu_and_advertises_it(tmp_path):
     """The exact script SLURMCluster would sbatch for our config (no SLURM needed to render it)."""
-    from dask_jobqueue import SLURMCluster
-
     runner = task_runner(_cluster("slurm"))
     assert runner.cluster_class == "dask_jobqueue.SLURMCluster"
     assert runner.adapt_kwargs == {"minimum": 0, "maximum": 8, "wait_count": 20}
-    kwargs = dict(runner.cluster_kwargs)
-    kwargs["log_directory"] = str(tmp_path / "logs")
-    kwargs["scheduler_options"] = {**kwargs["scheduler_options"], "host": "127.0.0.1"}
-    with SLURMCluster(**kwargs) as cluster:
-        script = cluster.job_script()
+    script = slurm_job_script(_cluster("slurm"), log_directory=str(tmp_path / "logs"))
     lines = script.splitlines()
     assert "#SBATCH --gres=gpu:1" in lines
     assert "#SBATCH -p gpu" in lines
@@ -210,3 +204,12 @@ def test_containerfile_installs_the_package_with_the_cluster_extra():
     assert "FROM python:3.11" in text
     assert 'pip install ".[${EXTRAS}]"' in text
     assert "ARG EXTRAS=cluster" in text
+
+
+def test_job_script_refuses_other_kinds_and_sectionless_files(tmp_path):
+    with pytest.raises(ValueError, match="not 'slurm'"):
+        slurm_job_script(_cluster("local"))
+    bad = tmp_path / "c.yaml"
+    bad.write_text("kind: slurm\n")
+    with pytest.raises(SpecError, match="no top-level `cluster:` section"):
+        load_cluster(bad)

@@ -136,3 +136,27 @@ def test_generate_entry_flow_reads_the_spec_file_and_publishes_a_summary(prefect
     md = _artifacts("generate-summary")[0].data
     assert spec.dataset.id in md
     assert "2 generated now" in md
+
+
+def test_track_works_on_a_dask_task_runner(prefect_server):
+    from prefect_dask import DaskTaskRunner
+
+    runner = DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": 1,
+            "threads_per_worker": 2,
+            "processes": False,
+            "dashboard_address": None,
+        },
+    )
+
+    @flow(task_runner=runner)
+    def stage() -> dict:
+        futures = {f"pack-{x}": _square.submit(x) for x in (2, 1)}
+        return monitor.track(futures, stage="ops-test-dask", unit="packs")
+
+    assert stage() == {"pack-2": 4, "pack-1": 1}
+    art = _artifacts("ops-test-dask-progress")[0]
+    assert float(art.data) == pytest.approx(100.0)
+    assert art.description.startswith("2/2 packs")
