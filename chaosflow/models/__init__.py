@@ -13,9 +13,18 @@ import torch
 
 from chaosflow.models._base import Model
 from chaosflow.models.baselines import Mean, Persistence
+from chaosflow.models.esn import EchoState
+from chaosflow.models.koopman import EDMD
+from chaosflow.models.node import NeuralODE
 from chaosflow.models.plrnn import ALRNN, ShPLRNN
+from chaosflow.models.rnn import GRU
+from chaosflow.models.ssm import LRU
 
-MODELS: dict[str, type[Model]] = {cls.name: cls for cls in (ShPLRNN, ALRNN, Persistence, Mean)}
+#: Family name -> class, in the order of the issue's zoo.
+MODELS: dict[str, type[Model]] = {
+    cls.name: cls
+    for cls in (ShPLRNN, ALRNN, NeuralODE, LRU, EchoState, GRU, EDMD, Persistence, Mean)
+}
 
 
 def model_class(name: str) -> type[Model]:

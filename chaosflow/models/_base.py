@@ -159,6 +159,10 @@ class Model(nn.Module):
         ``out[..., 0, :] == x0`` exactly. ``context: [(K,) B, w, d]``, optional observed history
         whose last point is ``x0``, synchronizes latent units (reservoirs, RNN states) first.
         """
+        if x0.dim() not in (2, 3) or x0.shape[-1] != self.dim:
+            raise ValueError(
+                f"x0 must be [B, {self.dim}] or [K, B, {self.dim}], got {tuple(x0.shape)}"
+            )
         squeeze = x0.dim() == 2
         if squeeze:
             if self.k != 1:

@@ -81,7 +81,7 @@ class ALRNN(Model):
     """Almost-linear RNN with ``P`` piecewise-linear units out of ``M``."""
 
     name: ClassVar[str] = "alrnn"
-    defaults: ClassVar[dict[str, Any]] = {"latent": 20, "relu_units": 4}
+    defaults: ClassVar[dict[str, Any]] = {"latent": 30, "relu_units": 10}
     default_forcing: ClassVar[str] = "sparse"
 
     def __init__(self, dim, hparams=None, *, k=1, generator=None) -> None:
@@ -89,7 +89,7 @@ class ALRNN(Model):
         m = _latent(dim, self.hparams)
         self.m, self.p = m, int(self.hparams["relu_units"])
         g = generator
-        self.a = nn.Parameter(0.9 + 0.09 * torch.rand((k, m), generator=g))
+        self.a = nn.Parameter(0.95 + 0.04 * torch.rand((k, m), generator=g))
         self.w = nn.Parameter(stacked(k, (m, m), 0.1 * m**-0.5, g))
         self.h = nn.Parameter(torch.zeros(k, m))
 
