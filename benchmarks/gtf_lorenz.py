@@ -44,7 +44,7 @@ def gtf_protocol(args: argparse.Namespace, out: Path) -> list[dict]:
         batch_size=16,
         seq_len=args.seq_len,
         lr=args.lr,
-        lr_end=args.lr / 10,
+        lr_end=args.lr_end,
         forcing="adaptive",
         alpha=0.2,
         eval_every=500,
@@ -118,10 +118,11 @@ def markdown(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=6000)
-    parser.add_argument("--seq-len", type=int, default=100)
-    parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=10000)
+    parser.add_argument("--seq-len", type=int, default=40)
+    parser.add_argument("--hidden", type=int, default=100)
     parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--lr-end", type=float, default=1e-4)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--esn-size", type=int, default=400)
     parser.add_argument("--threads", type=int, default=1)
