@@ -47,17 +47,21 @@ def dysts_flow(
     unbounded: Sequence[int] = (),
     nonautonomous: bool = False,
     dt: float | None = None,
+    smooth: bool = True,
 ) -> System:
     """Build and register a dysts flow; ``dysts_dt`` is dysts' own (tiny) integration step.
 
     ``dt`` overrides the output step where ``period / 30`` would undersample a faster
-    oscillation than the dominant period.
+    oscillation than the dominant period. ``smooth=False`` marks a right-hand side with kinks
+    or jumps (``abs``, switches), where high-order steps stop converging at their order.
     """
     extra: dict[str, Any] = {"dysts_dt": dysts_dt}
     if unbounded:
         extra["unbounded_indices"] = tuple(unbounded)
     if nonautonomous:
         extra["nonautonomous"] = True
+    if not smooth:
+        extra["smooth"] = False
     system = System(
         name=name,
         dim=len(x0),

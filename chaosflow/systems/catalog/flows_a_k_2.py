@@ -177,6 +177,7 @@ dysts_flow(
     citation="Arena, P., Caponetto, R., Fortuna, L. & Porto, D. (1998) Bifurcation and chaos "
     "in noninteger order cellular neural networks. Int. J. Bifurcation Chaos 8, 1527",
     description="Three-cell cellular neural network with saturating outputs.",
+    smooth=False,
 )
 
 
@@ -239,6 +240,7 @@ dysts_flow(
     citation="Chua, L. O. (1969) Introduction to Nonlinear Network Theory. McGraw-Hill; "
     "double scroll: Matsumoto, T. (1984) IEEE Trans. Circuits Syst. 31, 1055",
     description="Chua's circuit with a piecewise-linear negative-resistance diode.",
+    smooth=False,
 )
 
 
@@ -356,6 +358,7 @@ dysts_flow(
     citation="Kennedy, M. P. (1994) Chaos in the Colpitts oscillator. IEEE Trans. Circuits "
     "Syst. I 41, 771; Li, Zhou & Yang, Chaos Solitons Fractals",
     description="A Colpitts (signal generator) circuit with a piecewise-linear transistor.",
+    smooth=False,
 )
 
 

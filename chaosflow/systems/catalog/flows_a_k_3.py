@@ -101,6 +101,7 @@ dysts_flow(
     description="A droplet bouncing on a vibrated soap film; state (height, velocity, phase).",
     unbounded=(2,),
     nonautonomous=True,
+    smooth=False,
 )
 
 
