@@ -167,7 +167,7 @@ def report_cmd(
         Path | None, typer.Option(help="also export the metrics to a .nc or .csv file")
     ] = None,
 ) -> None:
-    """Print the leaderboard of ``<root>/metrics.zarr`` and write its plots."""
+    """Print the leaderboard of ROOT/metrics.zarr and write its plots."""
     from chaosflow import report
     from chaosflow.storage import Root
     from chaosflow.tasks._aggregate import export_metrics, open_metrics

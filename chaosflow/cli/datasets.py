@@ -123,14 +123,14 @@ def verify(
 
 
 def ingest(
-    file: Annotated[Path, typer.Argument(help="train series [time, dim]: .npy, .csv, .txt, .nc")],
+    file: Annotated[Path, typer.Argument(help="train series (time × dim): .npy, .csv, .txt, .nc")],
     name: Annotated[str, typer.Option("--name", help="dataset name (letters, digits, _-.)")],
     test: Annotated[Path | None, typer.Option(help="held-out series (default: last fifth)")] = None,
     dt: Annotated[float, typer.Option(help="sampling step in time units")] = 1.0,
     lyapunov: Annotated[float, typer.Option(help="largest Lyapunov exponent, if known")] = math.nan,
     root: RootOpt = Path("chaosflow-data"),
 ) -> None:
-    """Store an observed [time, dim] series as a dataset that train/evaluate accept."""
+    """Store an observed (time × dim) series as a dataset that train/evaluate accept."""
     from chaosflow.specs import observed_id
     from chaosflow.storage import Root
     from chaosflow.storage.ingest import ingest as do_ingest
