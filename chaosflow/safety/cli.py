@@ -16,6 +16,11 @@ out = Console()
 RootOpt = Annotated[Path, typer.Option("--root", help="storage root")]
 
 
+@app.callback()
+def _group() -> None:
+    """Inspect and repair trained runs."""
+
+
 def _existing_root(root: Path):
     from chaosflow.storage import Root
 
