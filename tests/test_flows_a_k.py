@@ -340,3 +340,19 @@ def test_largest_lyapunov_exponent_matches_dysts(name):
     """Published reference (dysts' estimate) within 25 % after 40 periods."""
     s = get_system(name)
     assert _lyapunov_max(name, periods=40) == pytest.approx(s.metadata.lyapunov_max, rel=0.25)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("name", A_K)
+def test_rhs_runs_on_cuda_and_matches_cpu(name):
+    """Same code on the device: float64 agrees with numpy, float32 to single precision."""
+    s = get_system(name)
+    x = near_x0(s, 16, seed=7)
+    ref = s.rhs(0.0, x, s.params)
+    scale = float(np.max(np.abs(ref)))
+    for dtype, rtol in ((torch.float64, 1e-12), (torch.float32, 1e-4)):
+        got = s.rhs(0.0, torch.tensor(x, dtype=dtype, device="cuda"), s.params)
+        assert got.device.type == "cuda"
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got.cpu().double().numpy(), ref, rtol=rtol, atol=rtol * scale)

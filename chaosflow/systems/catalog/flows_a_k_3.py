@@ -5,8 +5,6 @@ See ``flows_a_k`` for conventions; values: dysts' ``chaotic_attractors.json`` (G
 
 from __future__ import annotations
 
-import numpy as np
-
 from chaosflow.systems._array import namespace, stack
 from chaosflow.systems.catalog._dysts import cols, dysts_flow
 
@@ -357,16 +355,13 @@ dysts_flow(
 )
 
 #: Frustrated 6-neuron connectivity of Lewis & Glass (1992), as in dysts (structure, not tuned).
-_HOPFIELD_K = np.array(
-    [
-        [0, -1, 0, 0, -1, -1],
-        [0, 0, 0, -1, -1, -1],
-        [-1, -1, 0, 0, -1, 0],
-        [-1, -1, -1, 0, 0, 0],
-        [-1, -1, 0, -1, 0, 0],
-        [0, -1, -1, -1, 0, 0],
-    ],
-    dtype=float,
+_HOPFIELD_K = (
+    (0, -1, 0, 0, -1, -1),
+    (0, 0, 0, -1, -1, -1),
+    (-1, -1, 0, 0, -1, 0),
+    (-1, -1, -1, 0, 0, 0),
+    (-1, -1, 0, -1, 0, 0),
+    (0, -1, -1, -1, 0, 0),
 )
 
 
@@ -375,7 +370,7 @@ def _hopfield(t, X, p):
     cs = cols(X)
     rows = []
     for i in range(6):
-        drive = sum(_HOPFIELD_K[i, j] * cs[j] for j in range(6) if _HOPFIELD_K[i, j] != 0)
+        drive = sum(float(k) * c for k, c in zip(_HOPFIELD_K[i], cs, strict=True) if k)
         rows.append(-cs[i] / p["tau"] + 0.5 * (1.0 + xp.tanh(p["eps"] * drive)) - p["beta"])
     return stack(rows)
 
