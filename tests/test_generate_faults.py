@@ -145,3 +145,59 @@ def test_killing_a_dask_worker_midway_still_gives_identical_bytes(tmp_path, refe
         assert victim not in client.run(os.getpid).values()
     assert verify(DatasetStore(Root(str(tmp_path)), spec.id)) == []
     assert _files(tmp_path, spec) == reference
+
+
+def _dask_worker_children() -> list:
+    """Worker processes a LocalCluster spawned from this process (not the Prefect server)."""
+    import psutil
+
+    out = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmd = " ".join(child.cmdline())
+        except psutil.Error:
+            continue
+        if "multiprocessing" in cmd and "spawn_main" in cmd:
+            out.append(child)
+    return out
+
+
+@pytest.mark.slow  # ~2 min on the shared 2-core box (Prefect server + LocalCluster)
+@pytest.mark.timeout(600)
+def test_killing_a_dask_worker_under_the_prefect_flow(prefect_server, tmp_path, reference):
+    """The same through ``with_runner(generate_flow, ...)`` on a LocalCluster: the coarse task
+    whose worker dies is rerun by Dask (its done units are skipped) and the flow completes."""
+    import threading
+
+    from chaosflow.flows import generate_flow, with_runner
+    from tests.conftest import tiny_spec_dict
+
+    full = load_spec(
+        tiny_spec_dict(
+            dataset={**SPEC, "substeps": 10},
+            evaluate={"horizon": 10, "n_generate": 10},
+            cluster={"kind": "local", "n_workers": 2},
+        )
+    )
+    assert full.dataset == _spec()
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            result["out"] = with_runner(generate_flow, full.cluster)(full, str(tmp_path))
+        except BaseException as exc:  # reported below, in the test's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        _wait_for_markers(tmp_path, _spec(), 2, thread.is_alive, timeout=300)
+        workers = _dask_worker_children()
+        assert len(workers) >= 2, workers
+        workers[0].kill()
+    finally:
+        thread.join(timeout=500)
+    assert "error" not in result, result.get("error")
+    assert result["out"]["generated"] == N_UNITS
+    assert verify(DatasetStore(Root(str(tmp_path)), _spec().id)) == []
+    assert _files(tmp_path, _spec()) == reference
