@@ -225,3 +225,20 @@ def test_bad_inputs_fail_clearly(lorenz):
         fit("shplrnn", train, seed=0, hparams={"hiden": 3})
     with pytest.raises(ValueError, match="finite"):
         fit("shplrnn", np.full((2, 50, 3), np.nan), seed=0)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_pack_equals_sequential_and_accepts_cpu_inputs(lorenz):
+    train, test = lorenz
+    seeds = [0, 1]
+    pack = fit_ensemble("shplrnn", [train, train], config=SMALL, seeds=seeds, device="cuda")
+    for res, s in zip(pack, seeds, strict=True):
+        alone = fit("shplrnn", train, config=SMALL, seed=s, device="cuda")
+        assert alone.model.mean.device.type == "cuda"
+        for key, value in alone.model.state_dict().items():
+            torch.testing.assert_close(res.model.state_dict()[key], value, rtol=1e-4, atol=1e-5)
+        out = res.model.rollout(torch.tensor(test[:, 0]), 50)
+        assert out.device.type == "cpu"
+        assert out.dtype == torch.float64
+        assert torch.isfinite(out).all()

@@ -158,6 +158,7 @@ class Model(nn.Module):
         ``x0: [B, d]`` (``K == 1``) or ``[K, B, d]`` -> ``[B, n, d]`` or ``[K, B, n, d]``;
         ``out[..., 0, :] == x0`` exactly. ``context: [(K,) B, w, d]``, optional observed history
         whose last point is ``x0``, synchronizes latent units (reservoirs, RNN states) first.
+        The result has ``x0``'s dtype and device, wherever the model lives.
         """
         if x0.dim() not in (2, 3) or x0.shape[-1] != self.dim:
             raise ValueError(
@@ -169,13 +170,13 @@ class Model(nn.Module):
                 raise ValueError(f"a pack of {self.k} members needs x0 of shape [K, B, d]")
             x0 = x0.unsqueeze(0)
             context = None if context is None else context.unsqueeze(0)
-        dtype = self.mean.dtype
+        dtype, dev = self.mean.dtype, self.mean.device
         mean, std = self.mean[:, None], self.std[:, None]
-        xs = (x0.to(dtype) - mean) / std
+        xs = (x0.to(dev, dtype) - mean) / std
         if context is not None:
-            context = (context.to(dtype) - mean[:, :, None]) / std[:, :, None]
+            context = (context.to(dev, dtype) - mean[:, :, None]) / std[:, :, None]
         out = self.generate(xs, n, context=context) * std[:, :, None] + mean[:, :, None]
-        out = out.to(x0.dtype)
+        out = out.to(x0.device, x0.dtype)
         out[:, :, 0] = x0
         return out[0] if squeeze else out
 
