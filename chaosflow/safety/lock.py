@@ -3,7 +3,7 @@
 The lock is a small JSON file, ``<root>/locks/<name>.lock``, created with ``O_CREAT | O_EXCL``
 (atomic on local filesystems and on NFSv3+), holding the owner's pid, host, start time and
 command. A lock whose owner is on this host and no longer alive is *stale* and is taken over;
-stale-lock breaking is serialized by ``flock`` on a guard file, so two breakers cannot remove
+stale-lock breaking is serialized by ``flock`` on the locks folder, so two breakers cannot remove
 each other's fresh lock. A lock held from another host is never broken automatically (its pid
 cannot be checked from here): the message names the host, pid and the file to remove.
 
@@ -100,15 +100,15 @@ def _try_create(path: Path, info: LockInfo) -> bool:
 
 
 def _break_if_stale(path: Path) -> None:
-    guard = path.with_suffix(".guard")
-    with open(guard, "a") as g:
-        fcntl.flock(g, fcntl.LOCK_EX)  # one breaker at a time; released on close or death
-        try:
-            info = read_lock(path)
-            if is_stale(path, info):
-                path.unlink(missing_ok=True)
-        finally:
-            fcntl.flock(g, fcntl.LOCK_UN)
+    # One breaker at a time: flock on the locks folder itself (no extra file; released on
+    # close or when the process dies).
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if is_stale(path, read_lock(path)):
+            path.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
