@@ -96,3 +96,20 @@ def test_s3_root_from_url_alone_uses_the_environment(s3_endpoint, monkeypatch):
     again = DatasetStore(Root("s3://envonly/root"), spec.id)
     assert again.is_complete("Henon")
     assert again.load_split("Henon", "test").shape == (2, 400, 2)
+
+
+def test_markers_written_by_another_process_are_seen(s3_endpoint):
+    """A driver that listed the state folder still sees markers other workers wrote since."""
+    root = _root(s3_endpoint, "stale")
+    store = generate_direct(root, load_spec({**SPEC, "systems": ["Henon"]}, kind=DatasetSpec))
+    key = store.shards("Henon")[1]
+    marker = root.join("datasets", store.sname, "Henon", key.marker)
+    other = s3fs.S3FileSystem(
+        anon=False, client_kwargs={"endpoint_url": s3_endpoint}, skip_instance_cache=True
+    )
+    other.rm(marker)  # another process drops the marker
+    assert key.marker not in root.listdir("datasets", store.sname, "Henon")
+    assert not store.is_done(key)
+    other.pipe(marker, b'{"sha256": "x"}')  # ... and writes it again
+    assert store.is_done(key)
+    assert key.marker in root.listdir("datasets", store.sname, "Henon")

@@ -43,8 +43,17 @@ class Root:
         """URL of ``root/part/...``; every part is checked by ``safe_part``."""
         return "/".join([self.url.rstrip("/"), *(safe_part(p) for p in parts)])
 
+    @property
+    def fresh_fs(self) -> fsspec.AbstractFileSystem:
+        """``fs`` with its listings cache dropped: markers are written by other processes, and
+        a cached listing of an object store would hide them (s3fs answers ``exists`` from it)."""
+        fs = self.fs
+        if not self.is_local:
+            fs.invalidate_cache()
+        return fs
+
     def exists(self, *parts: str) -> bool:
-        return self.fs.exists(self.join(*parts))
+        return self.fresh_fs.exists(self.join(*parts))
 
     def write_json(self, obj: Any, *parts: str) -> None:
         """Write JSON atomically where the filesystem allows (write temp, then move)."""
@@ -67,7 +76,7 @@ class Root:
 
     def listdir(self, *parts: str) -> list[str]:
         url = self.join(*parts) if parts else self.url
-        fs = self.fs
+        fs = self.fresh_fs
         if not fs.exists(url):
             return []
         return sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(url, detail=False))
