@@ -22,14 +22,21 @@ import tempfile
 import time
 
 
+def _cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def _unit(args):
-    """One unit in a worker: the ShardResult fields plus this worker's peak RSS (MiB)."""
+    """One unit in a worker: the ShardResult, this worker's peak RSS (MiB) and the unit's CPU
+    seconds (on a shared box, CPU time is what the unit would take on a core of its own)."""
     root, spec, key = args
     from chaosflow.tasks._generate import run_shard
 
+    c0 = _cpu()
     res = run_shard(root, spec, key)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return res, os.getpid(), rss
+    return res, os.getpid(), rss, _cpu() - c0
 
 
 def _init_worker() -> None:
@@ -84,13 +91,13 @@ def main() -> None:
     ctx = mp.get_context("spawn")
     with ctx.Pool(a.workers, initializer=_init_worker) as pool:
         jobs = [(root, spec, k) for k in todo]
-        for i, (res, pid, rss) in enumerate(pool.imap_unordered(_unit, jobs), 1):
+        for i, (res, pid, rss, cpu) in enumerate(pool.imap_unordered(_unit, jobs), 1):
             peaks[pid] = rss
-            rows.append((res, max(peaks.values())))
+            rows.append((res, max(peaks.values()), cpu))
             print(
                 f"{i:4d}/{len(todo)} {res.key.system:24s} sample {res.sample_seconds:6.2f} s  "
                 f"simulate {res.simulate_seconds:6.2f} s  write {res.write_seconds:5.2f} s  "
-                f"peak RSS {rss:7.1f} MiB",
+                f"cpu {cpu:6.2f} s  peak RSS {rss:7.1f} MiB",
                 flush=True,
             )
     t_units = time.perf_counter() - t0 - t_prep
@@ -106,10 +113,11 @@ def main() -> None:
 
 def _report(rows, wall, t_prep, t_units, t_fin, n_problems, workers) -> None:
     phases = {
-        "sample_on_attractor": sum(r.sample_seconds for r, _ in rows),
-        "simulate": sum(r.simulate_seconds for r, _ in rows),
-        "write (checks, zarr, marker)": sum(r.write_seconds for r, _ in rows),
+        "sample_on_attractor": sum(r[0].sample_seconds for r in rows),
+        "simulate": sum(r[0].simulate_seconds for r in rows),
+        "write (checks, zarr, marker)": sum(r[0].write_seconds for r in rows),
     }
+    cpu = sum(r[2] for r in rows)
     busy = sum(phases.values())
     print(
         f"\nwall {wall:.1f} s = prepare {t_prep:.1f} + units {t_units:.1f} + finalize {t_fin:.1f}"
@@ -117,6 +125,10 @@ def _report(rows, wall, t_prep, t_units, t_fin, n_problems, workers) -> None:
     print(f"worker-seconds {busy:.1f} over {workers} workers; by phase:")
     for name, sec in phases.items():
         print(f"  {name:30s} {sec:8.1f} s  {100 * sec / busy:5.1f} %")
+    print(
+        f"CPU seconds of all units {cpu:.1f}: on {workers} cores of their own the units would "
+        f"take ≈ {cpu / workers:.0f} s of wall (perfect balance)"
+    )
     n = len(rows)
     marks = sorted({max(1, n // 4), max(1, n // 2), max(1, 3 * n // 4), n})
     print(
