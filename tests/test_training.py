@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -163,6 +165,7 @@ def test_resume_continues_exactly(lorenz, tmp_path):
         assert torch.equal(resumed.model.state_dict()[key], value), key
     assert resumed.curve["loss"] == full.curve["loss"]
     assert load_checkpoint(tmp_path).k == 1
+    assert json.loads((tmp_path / "curve.json").read_text())["loss"] == full.curve["loss"]
 
 
 def test_resume_refuses_other_config(lorenz, tmp_path):

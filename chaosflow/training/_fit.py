@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -114,7 +115,7 @@ def fit(
     ``seed`` drives initialization and window sampling (no global RNG). ``valid`` enables
     early stopping and best-parameter selection. With ``run_dir``, training state is
     checkpointed every ``config.checkpoint_every`` steps and a rerun resumes from it; the final
-    model is saved there too (``save_checkpoint``).
+    model (``save_checkpoint``) and its training curve (``curve.json``) are saved there too.
     """
     t0 = time.perf_counter()
     dev = pick_device(device)
@@ -124,9 +125,10 @@ def fit(
     path = Path(run_dir) if run_dir is not None else None
     state = train_model(model, datas, valids, [data_gen], config, progress, path)
     model.eval()
+    curve = (curves(state, config) or [{}])[0]
     if path is not None:
         save_checkpoint(model, path)
-    curve = (curves(state, config) or [{}])[0]
+        (path / "curve.json").write_text(json.dumps(curve))
     return FitResult(model, curve, dict(model.hparams), time.perf_counter() - t0)
 
 
