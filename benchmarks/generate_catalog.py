@@ -31,12 +31,15 @@ def _unit(args):
     """One unit in a worker: the ShardResult, this worker's peak RSS (MiB) and the unit's CPU
     seconds (on a shared box, CPU time is what the unit would take on a core of its own)."""
     root, spec, key = args
+    import psutil
+
     from chaosflow.tasks._generate import run_shard
 
     c0 = _cpu()
     res = run_shard(root, spec, key)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return res, os.getpid(), rss, _cpu() - c0
+    held = psutil.Process().memory_info().rss / 2**20  # retained after the unit
+    return res, os.getpid(), rss, _cpu() - c0, held
 
 
 def _init_worker() -> None:
@@ -91,13 +94,13 @@ def main() -> None:
     ctx = mp.get_context("spawn")
     with ctx.Pool(a.workers, initializer=_init_worker) as pool:
         jobs = [(root, spec, k) for k in todo]
-        for i, (res, pid, rss, cpu) in enumerate(pool.imap_unordered(_unit, jobs), 1):
+        for i, (res, pid, rss, cpu, held) in enumerate(pool.imap_unordered(_unit, jobs), 1):
             peaks[pid] = rss
-            rows.append((res, max(peaks.values()), cpu))
+            rows.append((res, max(peaks.values()), cpu, held))
             print(
                 f"{i:4d}/{len(todo)} {res.key.system:24s} sample {res.sample_seconds:6.2f} s  "
                 f"simulate {res.simulate_seconds:6.2f} s  write {res.write_seconds:5.2f} s  "
-                f"cpu {cpu:6.2f} s  peak RSS {rss:7.1f} MiB",
+                f"cpu {cpu:6.2f} s  RSS peak {rss:6.1f} / held {held:6.1f} MiB",
                 flush=True,
             )
     t_units = time.perf_counter() - t0 - t_prep
@@ -134,6 +137,8 @@ def _report(rows, wall, t_prep, t_units, t_fin, n_problems, workers) -> None:
     print(
         "peak worker RSS after k units: "
         + ", ".join(f"{k}: {rows[k - 1][1]:.0f} MiB" for k in marks)
+        + "; RSS held after unit k: "
+        + ", ".join(f"{k}: {rows[k - 1][3]:.0f} MiB" for k in marks)
     )
     print(
         f"verify: {'ok' if n_problems == 0 else f'{n_problems} problems'}; load {os.getloadavg()}"
