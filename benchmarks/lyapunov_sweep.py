@@ -21,6 +21,7 @@ Prints ``name | kind | reference | estimate | rel. error | ok(≤20%)`` and mark
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -129,6 +130,7 @@ def main(argv=None) -> int:
     parser.add_argument("--delay-periods", type=float, default=40.0)
     parser.add_argument("--pde-time", type=float, default=1000.0)
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
+    parser.add_argument("--json", type=Path, help="also write {name: [reference, estimate]}")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     names = args.names or list_systems(args.kind)
@@ -143,6 +145,8 @@ def main(argv=None) -> int:
         f"{len(bad)} unexplained: {', '.join(bad) or '-'}"
     )
     print(summary)
+    if args.json:
+        args.json.write_text(json.dumps({r[0]: [r[2], r[3]] for r in rows}, indent=1))
     if args.out:
         args.out.write_text(header + "\n" + "\n".join(map(_row, rows)) + "\n" + summary + "\n")
     return 0

@@ -24,10 +24,7 @@ from chaosflow.systems._base import System
 StepFn = Callable[[torch.Tensor], torch.Tensor]
 
 #: name -> why the 20% agreement test of ``benchmarks/lyapunov_sweep.py`` does not apply.
-LYAPUNOV_EXCEPTIONS: dict[str, str] = {
-    "Gingerbreadman": "area-preserving with KAM islands: λ depends on the initial condition "
-    "(Sprott's 0.0724 is for x0 = (-0.1, 0)); nearby starts sit on islands with λ = 0",
-}
+LYAPUNOV_EXCEPTIONS: dict[str, str] = {}
 
 
 def max_lyapunov(
