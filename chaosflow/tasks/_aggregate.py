@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +93,28 @@ def write_metrics(root: Root, ds: xr.Dataset) -> str:
         enc[name] = enc[name].astype(object)
     with quiet_consolidation():  # consolidated, so a plain xr.open_zarr(...) opens it quietly
         enc.to_zarr(root.store("metrics.zarr.tmp"), mode="w", zarr_format=3, consolidated=True)
-    if fs.exists(url):
-        fs.rm(url, recursive=True)
-    fs.mv(tmp, url, recursive=True)
+    old = root.join("metrics.zarr.old")
+    if root.is_local:
+        # Two directory renames: a kill at any point leaves either the new store, or the old
+        # one (as metrics.zarr or metrics.zarr.old), never a partial one.
+        path, tmp_path, old_path = (Path(u.removeprefix("file://")) for u in (url, tmp, old))
+        if old_path.exists():
+            shutil.rmtree(old_path)
+        if path.exists():
+            os.replace(path, old_path)
+        os.replace(tmp_path, path)
+        shutil.rmtree(old_path, ignore_errors=True)
+    else:  # object stores have no directory rename; readers fall back to nothing partial
+        if fs.exists(url):
+            fs.rm(url, recursive=True)
+        fs.mv(tmp, url, recursive=True)
     return url
 
 
 def open_metrics(root: Root) -> xr.Dataset:
-    return xr.open_zarr(root.store("metrics.zarr"))
+    """The aggregated metrics (or the previous version, if a swap was interrupted)."""
+    name = "metrics.zarr" if root.exists("metrics.zarr") else "metrics.zarr.old"
+    return xr.open_zarr(root.store(name))
 
 
 def export_metrics(ds: xr.Dataset, path: str | Path) -> Path:
