@@ -30,6 +30,29 @@ _VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
 #: (chaotic, bounded) at the dysts defaults; name -> reason. The sibling modules keep their own.
 KNOWN_ISSUES: dict[str, str] = {}
 
+#: L–Z flows whose dysts ``maximum_lyapunov_estimated`` (kept as ``metadata.lyapunov_max``)
+#: disagrees with chaosflow's estimate by more than 2x; name -> measurement. Measured from
+#: ``x0`` by two-trajectory renormalisation every output step (RK4 at ``dt / 20``, 10 periods
+#: of transient, then 50 / 100 / 200 dominant periods); "spectrum" is the leading entry of
+#: dysts' own ``lyapunov_spectrum_estimated``, which often disagrees with its maximum too.
+LYAPUNOV_MISMATCH: dict[str, str] = {
+    "LidDrivenCavityFlow": "0.65, 0.70, 0.70 vs dysts 2.17 (spectrum 1.01)",
+    "MacArthur": "0.022, 0.021, 0.017 vs dysts 0.249 (spectrum 0.193)",
+    "MultiChua": "0.26, 0.30, 0.27 vs dysts 1.46 (spectrum 0.22)",
+    "NoseHoover": "0.0048, 0.0027, 0.0028 after 200, 400, 800 periods vs dysts 0.0105 "
+    "(spectrum 0.048); weak chaos or a torus, undecided",
+    "SaltonSea": "0.50, 0.48, 0.42 vs dysts 1.07 (spectrum 0.39)",
+    "SprottG": "0.041, 0.037, 0.034 vs dysts 0.091 (spectrum 0.033)",
+    "StickSlipOscillator": "0.015, 0.028, 0.025 after 200, 400, 800 periods vs dysts 0.064 "
+    "(spectrum 0.071)",
+    "WindmiReduced": "0.094, 0.088, 0.084 vs dysts 0.40 (spectrum 0.16)",
+    "YuWang2": "0.46, 0.47, 0.45 vs dysts 1.16 (spectrum 0.80)",
+    "SprottA": "not chaotic from x0, see flows_l_z_3.KNOWN_ISSUES",
+    "SprottMore": "not chaotic from x0, see flows_l_z_3.KNOWN_ISSUES",
+    "Tsucs2": "not chaotic from x0, see flows_l_z_3.KNOWN_ISSUES",
+    "Torus": "quasi-periodic by construction, see flows_l_z_3.KNOWN_ISSUES",
+}
+
 
 def output_step(period: float) -> float:
     """Recommended output step: ``period / 30`` rounded down to 1, 2 or 5 × 10^k time units.

@@ -13,7 +13,16 @@ from chaosflow.systems.catalog.flows_l_z import cols, like, register_flow
 from chaosflow.systems.catalog.flows_l_z_2 import dequan_li_rhs
 
 #: Catalog members that fail a generic expectation at the dysts defaults; name -> reason.
+#: Lyapunov estimates as in ``flows_l_z.LYAPUNOV_MISMATCH`` (RK4 at dt / 10 here), after 200,
+#: 400 and 800 dominant periods; "log growth" is estimate x time, bounded for a torus.
 KNOWN_ISSUES: dict[str, str] = {
+    "SprottA": "not chaotic from dysts' x0 (an invariant torus of this conservative "
+    "Nose-Hoover flow): λmax estimates 0.0015, 0.0010, 0.0007 (log growth 1.9, 2.5, 3.8); "
+    "dysts lists 0.013",
+    "SprottMore": "not chaotic from dysts' x0: λmax estimates 0.0072, 0.0039, 0.0021 (log "
+    "growth 9.5, 10.3, 11.0); dysts lists 1.09",
+    "Tsucs2": "not chaotic from dysts' x0: λmax estimates 0.0043, 0.023, 0.0030 (log growth "
+    "0.3, 3.1, 0.8; unchanged at dt / 100); dysts lists 0.136",
     "SprottQ": "small basin of attraction: of 32 starts perturbed by 1% of (|x0| + 1), 7 escape "
     "to infinity within 30 time units (none at 0.3%); sample initial conditions close to x0",
     "Torus": "quasi-periodic by construction (an explicit function of t; dysts lists a zero "
