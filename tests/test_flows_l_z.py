@@ -124,6 +124,8 @@ def test_metadata_is_consistent(name):
     assert meta.lyapunov_max > 0
     assert "dysts" in meta.citation
     assert set(meta.extra.get("unbounded_indices", ())) <= set(range(system.dim))
+    for key, (low, high) in meta.param_bounds.items():
+        assert low < system.params[key] < high
 
 
 @pytest.mark.parametrize("name", DYSTS_L_Z)
@@ -398,3 +400,16 @@ def test_largest_lyapunov_matches_dysts(name):
     system = get_system(name)
     estimate = largest_lyapunov(system, transient=300, steps=3000)
     assert estimate == pytest.approx(system.metadata.lyapunov_max, rel=0.25)
+
+
+@pytest.mark.parametrize(
+    ("name", "override"),
+    [
+        ("LorenzBounded", {"r": 0.0}),
+        ("SwingingAtwood", {"m1": -1.0}),
+        ("WindmiReduced", {"vsw": -5.0}),
+    ],
+)
+def test_overrides_outside_bounds_are_refused(name, override):
+    with pytest.raises(ValueError, match=next(iter(override))):
+        get_system(name, **override)

@@ -9,7 +9,9 @@ exponents are dysts' published values (``dysts/data/chaotic_attractors.json``). 
 is array-generic: ``s: [batch, dim]`` numpy or torch, parameters floats or ``[batch]`` arrays.
 
 Non-autonomous dysts systems carry their forcing phase as a state coordinate that grows
-linearly in time; those coordinates are listed in ``metadata.extra["unbounded_indices"]``.
+linearly in time; those coordinates, and drifting positions or winding angles, are listed in
+``metadata.extra["unbounded_indices"]``. ``metadata.param_bounds`` guards parameters that
+divide or sit under a root.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def register_flow(
     citation: str,
     description: str = "",
     extra: Mapping[str, Any] | None = None,
+    param_bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> System:
     """Build and register a dysts flow; ``dt`` is derived from ``period`` (``output_step``)."""
     system = System(
@@ -94,6 +97,7 @@ def register_flow(
             citation=f"{citation} ; {_VALUES}",
             description=description,
             extra=dict(extra or {}),
+            param_bounds=dict(param_bounds or {}),
         ),
     )
     register_system(system)
@@ -179,6 +183,7 @@ register_flow(
     description="Passive tracer in a cavity whose lid alternates direction; coordinate 2 is "
     "the clock (dt/dt = 1)",
     extra={"unbounded_indices": (2,), "nonautonomous": True},
+    param_bounds={"a": (0.0, math.inf), "b": (0.0, math.inf), "tau": (0.0, math.inf)},
 )
 
 
@@ -255,6 +260,7 @@ register_flow(
     citation="Sprott & Xiong (2015) Classifying and quantifying basins of attraction. "
     "Chaos 25, 083101",
     description="Lorenz attractor in a confining potential of radius r",
+    param_bounds={"r": (0.0, math.inf)},
 )
 
 

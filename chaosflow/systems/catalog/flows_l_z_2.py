@@ -341,6 +341,7 @@ register_flow(
     citation="Upadhyay, Bairagi, Kundu & Chattopadhyay (2008) Chaos in eco-epidemiological "
     "problem of the Salton Sea and its possible control. Appl. Math. Comput. 196, 392",
     description="Fish (susceptible, infected) and pelican abundances",
+    param_bounds={"a": (0.0, math.inf), "k": (0.0, math.inf)},
 )
 
 
@@ -448,4 +449,5 @@ register_flow(
     description="Two masses on a rope over pulleys, m1 swinging (Hamiltonian; r, theta, p_r, "
     "p_theta); theta can wind around, as in dysts",
     extra={"unbounded_indices": (1,)},
+    param_bounds={"m1": (0.0, math.inf), "m2": (0.0, math.inf)},
 )

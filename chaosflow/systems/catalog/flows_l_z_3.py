@@ -415,6 +415,7 @@ register_flow(
     "Geophys. Res. 105, 12983; Horton, Weigel & Sprott (2001) Chaos 11, 696",
     description="Solar-wind driven magnetosphere-ionosphere energy transfer (I, V, P)",
     extra={"smooth": False},  # tanh(2200 (I - 1)) acts as a switch
+    param_bounds={"vsw": (0.0, math.inf)},
 )
 
 
