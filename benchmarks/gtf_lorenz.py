@@ -118,7 +118,7 @@ def markdown(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=10000)
+    parser.add_argument("--steps", type=int, default=20000)
     parser.add_argument("--seq-len", type=int, default=40)
     parser.add_argument("--hidden", type=int, default=100)
     parser.add_argument("--lr", type=float, default=3e-3)
