@@ -17,6 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 import chaosflow.cli
+import chaosflow.cli.datasets
 from chaosflow.cli import app
 from tests.conftest import tiny_spec_dict
 
@@ -26,6 +27,10 @@ WIRED = "safety" in inspect.getsource(chaosflow.cli)
 needs_preflight = pytest.mark.skipif(
     not WIRED, reason="chaosflow.cli does not call chaosflow.safety.preflight yet"
 )
+
+
+#: Read-only commands and refused ingests create no empty root folder once the CLI checks first.
+NO_EMPTY_ROOT = "_read_root" in inspect.getsource(chaosflow.cli.datasets)
 
 
 def _files(path: Path) -> list[Path]:
@@ -102,12 +107,15 @@ def _spec_file(tmp_path: Path, override: dict) -> Path:
 
 
 def _refused(args: list[str], fragment: str, watch: Path, code: int = 2) -> str:
+    existed = watch.exists()
     res = runner.invoke(app, args)
     text = " ".join(res.output.split())
     assert res.exit_code == code, text
     assert fragment in text, text
     assert "Traceback" not in text
     assert _files(watch) == []
+    if NO_EMPTY_ROOT:
+        assert watch.exists() == existed
     return text
 
 

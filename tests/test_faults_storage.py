@@ -96,7 +96,14 @@ def test_full_disk_fails_clearly_marks_nothing_false_and_reruns_elsewhere(small_
     assert _files(bigger) == _files(reference)
 
 
-@pytest.mark.parametrize("damage", ["flip bytes", "truncate", "zero length"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "flip bytes",
+        pytest.param("truncate", marks=pytest.mark.slow),
+        pytest.param("zero length", marks=pytest.mark.slow),
+    ],
+)
 def test_corrupted_chunk_is_named_then_regenerated_alone(tmp_path, reference, damage):
     root = tmp_path / "root"
     shutil.copytree(reference, root)

@@ -34,6 +34,8 @@ SPEC = tiny_spec_dict(
     dataset={"systems": ["Henon", "Ikeda", "Tinkerbell"], "substeps": 1},
     train={"models": ["shplrnn"], "seeds": [0, 1], "config": {"n_steps": 150, "eval_every": 50}},
 )
+#: One system of the same dataset (its id ignores the system list): the fast damage tests.
+SPEC1 = tiny_spec_dict(dataset=SPEC["dataset"] | {"systems": ["Henon"]}, train=SPEC["train"])
 RUNNER = """
 import json, sys
 from chaosflow.specs import load_spec
@@ -69,16 +71,26 @@ def _done(root: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
+    """The dataset with one system (Henon)."""
     root = tmp_path_factory.mktemp("generated")
+    _generate.generate_direct(Root(str(root)), load_spec(SPEC1).dataset)
+    return root
+
+
+@pytest.fixture(scope="module")
+def generated_all(generated, tmp_path_factory) -> Path:
+    """The same dataset with all three systems."""
+    root = tmp_path_factory.mktemp("generated_all") / "root"
+    shutil.copytree(generated, root)
     _generate.generate_direct(Root(str(root)), load_spec(SPEC).dataset)
     return root
 
 
 @pytest.fixture(scope="module")
-def reference(generated, tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+def reference(generated_all, tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     """The runs of one uninterrupted training, in a fresh process."""
     root = tmp_path_factory.mktemp("reference") / "root"
-    shutil.copytree(generated, root)
+    shutil.copytree(generated_all, root)
     proc = _train_all(root)
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err.decode()[-2000:]
@@ -87,10 +99,22 @@ def reference(generated, tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     return root, files
 
 
-@pytest.mark.timeout(600)
-def test_sigkill_during_training_keeps_finished_runs(tmp_path, generated, reference):
-    root = tmp_path / "root"
+@pytest.fixture(scope="module")
+def trained(generated, tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """Henon's pack (two seeds) trained in this process."""
+    root = tmp_path_factory.mktemp("trained") / "root"
     shutil.copytree(generated, root)
+    spec = load_spec(SPEC1)
+    (pack,) = _train.plan_packs(Root(str(root)), spec.dataset, spec.train)
+    _train.train_pack(Root(str(root)), spec.dataset, spec.train, pack)
+    return root, _outputs(root)
+
+
+@pytest.mark.slow  # ~40 s on the shared 2-core box: three trainings in subprocesses
+@pytest.mark.timeout(600)
+def test_sigkill_during_training_keeps_finished_runs(tmp_path, generated_all, reference):
+    root = tmp_path / "root"
+    shutil.copytree(generated_all, root)
     proc = _train_all(root)
     deadline = time.monotonic() + 300
     try:
@@ -119,10 +143,17 @@ def test_sigkill_during_training_keeps_finished_runs(tmp_path, generated, refere
     assert verify_runs(Root(str(root))) == []
 
 
-@pytest.mark.parametrize("damage", ["truncate", "pickle", "garble json"])
-def test_damaged_checkpoint_is_named_and_only_it_is_retrained(tmp_path, reference, damage):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "truncate",
+        pytest.param("pickle", marks=pytest.mark.slow),
+        pytest.param("garble json", marks=pytest.mark.slow),
+    ],
+)
+def test_damaged_checkpoint_is_named_and_only_it_is_retrained(tmp_path, trained, damage):
     root = tmp_path / "root"
-    shutil.copytree(reference[0], root)
+    shutil.copytree(trained[0], root)
     r = Root(str(root))
     victim = sorted(find_runs(r))[1]
     folder = root.joinpath("runs", *victim.parts)
@@ -149,7 +180,7 @@ def test_damaged_checkpoint_is_named_and_only_it_is_retrained(tmp_path, referenc
     moved = quarantine_runs(r, verify_runs(r))
     assert len(moved) == 1
     assert not folder.exists()
-    spec = load_spec(SPEC)
+    spec = load_spec(SPEC1)
     (pack,) = _train.plan_packs(r, spec.dataset, spec.train)
     assert pack.keys == (victim,)
     _train.train_pack(r, spec.dataset, spec.train, pack)
@@ -157,4 +188,4 @@ def test_damaged_checkpoint_is_named_and_only_it_is_retrained(tmp_path, referenc
     assert {k: v for k, v in after.items() if k != str(folder)} == {
         k: v for k, v in before.items() if k != str(folder)
     }
-    assert _outputs(root) == reference[1]
+    assert _outputs(root) == trained[1]
