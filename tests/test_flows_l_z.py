@@ -80,6 +80,8 @@ DYSTS_L_Z = [
     "ZhouChen",
 ]
 KNOWN_ISSUES = {**flows_l_z.KNOWN_ISSUES, **flows_l_z_2.KNOWN_ISSUES, **flows_l_z_3.KNOWN_ISSUES}
+# Known issues that break the 1000-step orbit check (the others are about chaos, not bounds).
+ORBIT_FAILS = {"SwingingAtwood"}
 
 
 def rk4(system, x0: np.ndarray, *, h: float, n_out: int, substeps: int) -> np.ndarray:
@@ -202,8 +204,8 @@ def test_short_orbit_is_finite_bounded_and_moving(name):
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_ISSUES[n], strict=False))
-        if n in KNOWN_ISSUES
+        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_ISSUES[n], strict=True))
+        if n in ORBIT_FAILS
         else n
         for n in DYSTS_L_Z
     ],
@@ -376,13 +378,12 @@ def largest_lyapunov(system, *, transient: int, steps: int, substeps: int = 20) 
     return total / (steps * meta.dt)
 
 
-# dysts' λmax agrees with independent estimates here (measured ratio 0.93-1.06 over 3000 steps).
+# dysts' λmax agrees with our estimates here (ratio 0.93-1.06 over 3000 steps in a sweep).
 LYAPUNOV_AGREES = [
     "Lorenz84",
     "LorenzCoupled",
     "LuChen",
     "NuclearQuadrupole",
-    "PehlivanWei",
     "RayleighBenard",
     "ShimizuMorioka",
     "SprottB",
