@@ -229,3 +229,45 @@ def test_bad_observed_data(tmp_path, case, fragment):
     }.get(case, [])
     root = tmp_path / "root"
     _refused([*args, "--root", str(root)], fragment, root)
+
+
+@pytest.mark.parametrize("case", sorted(PREFLIGHT_CASES))
+def test_preflight_check_names_the_field(tmp_path, case):
+    """The same cases at the Python level (they run whether or not the CLI is wired)."""
+    from chaosflow.safety import PreflightError, check
+    from chaosflow.specs import load_spec
+
+    override, fragment = PREFLIGHT_CASES[case]
+    spec = yaml.safe_load(_spec_file(tmp_path, override).read_text())
+    with pytest.raises(PreflightError) as err:
+        check(load_spec(spec), str(tmp_path / "root"))
+    assert fragment in str(err.value)
+    assert not (tmp_path / "root").exists()
+
+
+def test_preflight_disk_estimate_bounds_the_real_store_and_skips_stored_systems(tmp_path):
+    """Known answer: 8 bytes × traj × (points + 1) × dim per system, an upper bound of the
+    (compressed) store; systems already complete need no more disk."""
+    from chaosflow.safety import estimate
+    from chaosflow.specs import load_spec
+    from chaosflow.storage import Root
+    from chaosflow.tasks import _generate
+
+    spec = load_spec(_spec_dict(systems=["Henon", "Ikeda"], n_points=2000))
+    root = tmp_path / "root"
+    est = estimate(spec, str(root))
+    assert est.disk == 2 * 8 * 6 * 2001 * 2
+    assert est.shard_memory == 8 * 3 * 2 * 2000 * 2
+    assert est.free_disk is not None
+    assert est.free_disk > 0
+    _generate.generate_direct(Root(str(root)), spec.dataset)
+    chunks = (root / "datasets").glob("*.zarr/*/x/c/*/0/0")
+    stored = sum(p.stat().st_size for p in chunks if p.is_file())
+    assert 0.5 * est.disk < stored <= est.disk
+    assert estimate(spec, str(root)).disk == 0  # a rerun writes no new trajectories
+
+
+def _spec_dict(**dataset) -> dict:
+    spec = tiny_spec_dict()
+    spec["dataset"] |= dataset
+    return spec
