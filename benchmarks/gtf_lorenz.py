@@ -24,7 +24,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from chaosflow.metrics import power_spectrum_distance, state_space_divergence
+from chaosflow.metrics import (
+    lyapunov_times,
+    power_spectrum_distance,
+    state_space_divergence,
+    valid_prediction_time,
+)
 from chaosflow.training import TrainConfig, fit, fit_ensemble, save_checkpoint
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,10 +103,8 @@ def esn_vpt(args: argparse.Namespace) -> dict:
     ctx = torch.tensor(test[:, :warm], dtype=torch.float64)
     pred = res.model.rollout(ctx[:, -1], horizon, context=ctx).numpy()
     truth = test[:, warm - 1 : warm - 1 + horizon]
-    err = np.sqrt((((pred - truth) / std) ** 2).mean(-1))
-    bad = err > 0.4
-    steps = np.where(bad.any(1), bad.argmax(1), horizon)
-    lyap = steps * 0.01 * LYAPUNOV
+    steps = valid_prediction_time(pred, truth, eps=0.4, std=std)
+    lyap = lyapunov_times(steps, 0.01, LYAPUNOV)
     return {"esn_size": args.esn_size, "vpt_lyap_median": float(np.median(lyap)),
             "vpt_lyap_min": float(lyap.min()), "vpt_lyap_max": float(lyap.max()),
             "fit_s": round(res.seconds, 1)}  # fmt: skip

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 import torch
 
+from chaosflow.integrate import RK4, Grid, simulate
+from chaosflow.metrics import valid_prediction_time
 from chaosflow.models import build_model
+from chaosflow.systems import get_system
 from chaosflow.training import (
     TrainConfig,
     fit,
@@ -22,32 +25,11 @@ from chaosflow.training._gtf import alpha_star, update_alpha
 from chaosflow.training._loop import clip_per_member
 
 
-def _lorenz(x: np.ndarray) -> np.ndarray:
-    a, b, c = x[..., 0], x[..., 1], x[..., 2]
-    return np.stack([10 * (b - a), a * (28 - c) - b, a * b - 8 / 3 * c], -1)
-
-
 def lorenz_data(n_traj: int, n: int, seed: int, dt: float = 0.01) -> np.ndarray:
     """``[n_traj, n, 3]`` Lorenz-63 on the attractor (RK4, 10 substeps, 500-step burn-in)."""
-    x = np.random.default_rng(seed).normal(0, 5, (n_traj, 3)) + np.array([0.0, 0.0, 25.0])
-    h, out = dt / 10, []
-    for i in range(n + 500):
-        for _ in range(10):
-            k1 = _lorenz(x)
-            k2 = _lorenz(x + h / 2 * k1)
-            k3 = _lorenz(x + h / 2 * k2)
-            k4 = _lorenz(x + h * k3)
-            x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        if i >= 500:
-            out.append(x)
-    return np.stack(out, 1)
-
-
-def vpt_steps(pred: np.ndarray, true: np.ndarray, std: np.ndarray, eps: float = 0.4) -> np.ndarray:
-    """Steps until the normalized RMSE first exceeds ``eps`` (per trajectory)."""
-    err = np.sqrt((((pred - true) / std) ** 2).mean(-1))
-    bad = err > eps
-    return np.where(bad.any(1), bad.argmax(1), bad.shape[1])
+    x0 = np.random.default_rng(seed).normal(0, 5, (n_traj, 3)) + np.array([0.0, 0.0, 25.0])
+    x = simulate(get_system("Lorenz"), x0, grid=Grid(dt=dt, n=n + 500), method=RK4(substeps=10))
+    return np.asarray(x)[:, 500:]
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +48,8 @@ def test_default_shplrnn_beats_persistence(lorenz):
     pred = res.model.rollout(x0, 400).numpy()
     persist = fit("persistence", train, seed=0).model.rollout(x0, 400).numpy()
     std = train.std(axis=(0, 1))
-    model_vpt = np.median(vpt_steps(pred, test[:, :400], std))
-    base_vpt = np.median(vpt_steps(persist, test[:, :400], std))
+    model_vpt = np.median(valid_prediction_time(pred, test[:, :400], std=std))
+    base_vpt = np.median(valid_prediction_time(persist, test[:, :400], std=std))
     assert base_vpt < 10
     assert model_vpt > 5 * base_vpt
     assert np.isfinite(res.model.rollout(x0, 3000).numpy()).all()
