@@ -106,7 +106,9 @@ _SWEEP: dict[str, tuple[str, float, float, float]] = {
     "Tsucs2": ("unconverged", 0.00984, 0.00143, 0.1362),
     "WindmiReduced": ("unconverged", 0.296, 0.353, 0.4035),
     "YuWang2": ("reference", 0.49, 0.427, 1.158),
+    # delay equations: 100 vs 50 history nodes per delay, 150 periods
     "PiecewiseCircuit": ("reference", 0.0254, 0.0246, 0.0361),
+    "SprottDelay": ("unconverged", 0.063, 0.0405, 0.0795),
 }
 _WHY = {
     "reference": "the catalog reference (dysts estimate) disagrees with the step-converged",
