@@ -127,3 +127,16 @@ _FLOWS_PENDING = pytest.mark.xfail(
 )
 def test_catalog_counts_per_kind(kind):
     assert len(list_systems(kind)) >= MINIMUM_COUNTS[kind]
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("name", ALL)
+def test_cuda_rhs_agrees_with_numpy(name):
+    system = get_system(name)
+    pts = _points(system)
+    out_np = np.asarray(system.rhs(0.0, pts, system.params))
+    out_cuda = system.rhs(0.0, torch.tensor(pts, device="cuda"), system.params)
+    assert out_cuda.device.type == "cuda"
+    scale = max(1.0, float(np.abs(out_np).max())) * _stiffness(system)
+    np.testing.assert_allclose(out_cuda.cpu().numpy(), out_np, rtol=1e-12, atol=1e-12 * scale)

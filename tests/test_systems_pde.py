@@ -99,3 +99,15 @@ def test_attractor_state_is_spatiotemporally_chaotic(ks):
     u = np.asarray(ks.metadata.x0)
     assert 0.5 < u.std() < 2.0  # L = 22: |u| of order 1-3 on the attractor
     assert abs(u.mean()) < 1e-10
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_step_agrees_with_numpy(ks):
+    u0 = np.asarray(ks.metadata.x0)[None].repeat(3, 0)
+    u_np, u_cuda = u0, torch.tensor(u0, device="cuda")
+    for _ in range(40):
+        u_np = ks.step(u_np, 0.25, ks.params)
+        u_cuda = ks.step(u_cuda, 0.25, ks.params)
+    assert u_cuda.device.type == "cuda"
+    np.testing.assert_allclose(u_cuda.cpu().numpy(), u_np, rtol=0, atol=1e-10)
