@@ -215,3 +215,21 @@ def test_prefect_results_are_not_persisted():
     tasks = [prefect_tasks.generate_shards, prefect_tasks.train_pack, prefect_tasks.evaluate_cells]
     for t in tasks:
         assert t.persist_result is False, t.name
+
+
+def test_a_hostile_model_json_cannot_allocate_a_huge_model(tmp_path):
+    """Shapes are checked on torch's meta device: a 10^12-parameter claim allocates nothing."""
+    import json
+
+    from chaosflow.models import build_model
+    from chaosflow.training import save_checkpoint
+
+    save_checkpoint(build_model("shplrnn", 3), tmp_path)
+    config = json.loads((tmp_path / "model.json").read_text())
+    config["hparams"] = {"hidden": 10**6}
+    config["k"] = 10**6
+    (tmp_path / "model.json").write_text(json.dumps(config))
+    rss = psutil.Process().memory_info().rss
+    with pytest.raises(CheckpointError, match="do not match"):
+        validate_checkpoint(tmp_path)
+    assert psutil.Process().memory_info().rss - rss < 500e6

@@ -95,11 +95,12 @@ def validate_checkpoint(path: str | Path) -> None:
     path = Path(path)
     config = _config(path)
     tensors = _tensors(path)
-    try:
-        expect = build_model(
-            config["name"], config["dim"], hparams=config["hparams"], k=config["k"]
-        )
-    except (KeyError, TypeError, ValueError) as exc:
+    try:  # on the meta device: shapes only, so a hostile model.json cannot exhaust memory
+        with torch.device("meta"):
+            expect = build_model(
+                config["name"], config["dim"], hparams=config["hparams"], k=config["k"]
+            )
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
         raise CheckpointError(f"model.json names no buildable model ({exc})") from None
     shapes = {k: tuple(v.shape) for k, v in expect.state_dict().items()}
     got = {k: tuple(v.shape) for k, v in tensors.items()}
