@@ -121,7 +121,8 @@ def _samples(root, ds: xr.Dataset) -> dict[tuple[str, str], np.ndarray]:
 def _spectrum(x: np.ndarray) -> np.ndarray:
     x = (x - x.mean()) / (x.std() + 1e-12)
     p = np.abs(np.fft.rfft(x)) ** 2
-    return p / p.sum()
+    total = p.sum()
+    return p / total if total > 0 else np.full_like(p, np.nan)  # a constant series has none
 
 
 def plot_attractors(root, ds: xr.Dataset, path: str | Path) -> Path | None:

@@ -191,6 +191,9 @@ def _mount() -> None:
     for cmd in _datasets.app.registered_commands:
         cmd.callback = friendly(cmd.callback)
     app.command("ingest")(friendly(_datasets.ingest))
+    from chaosflow.cli.ops import register
+
+    register(app)
 
 
 _mount()

@@ -24,11 +24,15 @@ def task_runner(cluster: ClusterSpec) -> Any:
             "processes": True,
             "host": "127.0.0.1",
             "dashboard_address": "127.0.0.1:0",
-            **cluster.options,
+            **{k: v for k, v in cluster.options.items() if k != "adapt"},
         }
         if cluster.gpu_workers:
             kwargs["resources"] = {"GPU": 1}
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=kwargs)
+        return DaskTaskRunner(
+            cluster_class="distributed.LocalCluster",
+            cluster_kwargs=kwargs,
+            adapt_kwargs=cluster.options.get("adapt"),
+        )
     classes = {
         "slurm": "dask_jobqueue.SLURMCluster",
         "kubernetes": "dask_kubernetes.operator.KubeCluster",

@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger
 
 from chaosflow.flows import stages
 from chaosflow.flows._runner import task_runner
+from chaosflow.ops import monitor, summary
 from chaosflow.specs import BenchmarkSpec, ClusterSpec
 from chaosflow.storage import Root
 
@@ -54,6 +55,11 @@ def benchmark_flow(spec: BenchmarkSpec, root: str) -> dict[str, Any]:
     )
     out["aggregate"] = stages.aggregate_stage(r, spec.dataset, spec.evaluate)
     out["report"] = stages.report_stage(r)
+    md = summary.run_summary_markdown(
+        spec, root, out, flow_run_url=monitor.flow_run_url(monitor.current_flow_run_id())
+    )
+    monitor.create_run_summary(md, key="benchmark-summary")
+    out["summary"] = "benchmark-summary"
     log.info("benchmark done: %s", out["aggregate"]["metrics"])
     return out
 

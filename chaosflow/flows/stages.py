@@ -13,6 +13,7 @@ from typing import Any
 from prefect import get_run_logger
 
 from chaosflow.flows._runner import batches
+from chaosflow.ops import monitor
 from chaosflow.specs import ClusterSpec, DatasetSpec, EvalSpec, ObservedDatasetSpec, TrainSpec
 from chaosflow.storage import Root
 from chaosflow.tasks import _aggregate, _evaluate, _generate, _train, prefect_tasks
@@ -20,6 +21,11 @@ from chaosflow.tasks import _aggregate, _evaluate, _generate, _train, prefect_ta
 
 def _parallelism(cluster: ClusterSpec) -> int:
     return cluster.n_workers * cluster.threads_per_worker
+
+
+def _label(items: list) -> str:
+    """Log/artifact label of a batch of units: its first unit and how many more follow."""
+    return str(items[0]) + (f" +{len(items) - 1}" if len(items) > 1 else "")
 
 
 def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[str, Any]:
@@ -32,12 +38,10 @@ def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[
         log.info("dataset %s: all %d units already stored; reusing it", spec.id, total)
     else:
         log.info("dataset %s: %d of %d units to generate", spec.id, len(todo), total)
-        futures = [
-            prefect_tasks.generate_shards.submit(root, spec, batch)
-            for batch in batches(todo, 2 * _parallelism(cluster))
-        ]
-        for f in futures:
-            f.result()
+        groups = batches(todo, 2 * _parallelism(cluster))
+        futures = {_label(b): prefect_tasks.generate_shards.submit(root, spec, b) for b in groups}
+        weights = {_label(b): sum(k.stop - k.start for k in b) for b in groups}
+        monitor.track(futures, stage="generate", weights=weights, unit="trajectories")
     _generate.finalize(root, spec)
     return {"dataset": spec.id, "units": total, "generated": len(todo), "reused": not todo}
 
@@ -62,7 +66,7 @@ def train_stage(
     packs = _train.plan_packs(root, dataset, train)
     n_runs = len(train.models) * len(dataset.system_keys) * len(train.seeds)
     log.info("training: %d packs to train (%d runs in all)", len(packs), n_runs)
-    futures = []
+    futures = {}
     for pack in packs:
         ctx = contextlib.nullcontext()
         if cluster.gpu_workers and cluster.kind != "threads":
@@ -70,12 +74,11 @@ def train_stage(
 
             ctx = dask.annotate(resources={"GPU": 1})
         with ctx:
-            futures.append(
-                prefect_tasks.train_pack.submit(
-                    root, dataset, train, pack, cluster.threads_per_worker
-                )
+            futures[str(pack)] = prefect_tasks.train_pack.submit(
+                root, dataset, train, pack, cluster.threads_per_worker
             )
-    results = [f.result() for f in futures]
+    weights = {str(p): len(p.keys) for p in packs}
+    results = monitor.track(futures, stage="train", weights=weights, unit="runs").values()
     return {"packs": len(packs), "runs": n_runs, "trained": sum(r["runs"] for r in results)}
 
 
@@ -85,11 +88,13 @@ def evaluate_stage(
     log = get_run_logger()
     cells = _evaluate.plan_cells(root, dataset, train, evaluate)
     log.info("evaluation %s: %d cells to compute", _evaluate.eval_id(dataset, evaluate), len(cells))
-    futures = [
-        prefect_tasks.evaluate_cells.submit(root, dataset, evaluate, batch)
-        for batch in batches(cells, 2 * _parallelism(cluster))
-    ]
-    computed = sum(len(f.result()) for f in futures)
+    groups = batches(cells, 2 * _parallelism(cluster))
+    futures = {
+        _label(b): prefect_tasks.evaluate_cells.submit(root, dataset, evaluate, b) for b in groups
+    }
+    weights = {_label(b): len(b) for b in groups}
+    done = monitor.track(futures, stage="evaluate", weights=weights, unit="cells")
+    computed = sum(len(r) for r in done.values())
     return {"eval": _evaluate.eval_id(dataset, evaluate), "computed": computed}
 
 

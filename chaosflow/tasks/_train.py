@@ -63,7 +63,12 @@ def plan_packs(root: Root, dataset: AnyDataset, train: TrainSpec) -> list[Pack]:
 
 
 def train_pack(
-    root: Root, dataset: AnyDataset, train: TrainSpec, pack: Pack, device: str | None = None
+    root: Root,
+    dataset: AnyDataset,
+    train: TrainSpec,
+    pack: Pack,
+    device: str | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """Fit every run of a pack at once, then store each checkpoint, curve and done-marker."""
     from chaosflow.training import TrainConfig, fit_ensemble, save_checkpoint
@@ -83,6 +88,7 @@ def train_pack(
         seeds=[k.seed for k in pack.keys],
         valids=[valid] * len(pack.keys) if valid.shape[0] else None,
         device=device,
+        progress=progress,
     )
     seconds = time.perf_counter() - t0
     for key, res in zip(pack.keys, results, strict=True):

@@ -11,6 +11,7 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from chaosflow.ops import monitor
 from chaosflow.specs import DatasetSpec, EvalSpec, TrainSpec
 from chaosflow.storage import Root, ShardKey
 from chaosflow.tasks import _evaluate, _generate, _train
@@ -49,7 +50,9 @@ def train_pack(
     torch.set_num_threads(threads)
     log = get_run_logger()
     log.info("training %s", pack)
-    out = _train.train_pack(root, dataset, train, pack)
+    # fit reports every eval_every steps; each report becomes a log line and artifact update.
+    progress = monitor.training_progress(str(pack), every=1)
+    out = _train.train_pack(root, dataset, train, pack, progress=progress)
     log.info("trained %s in %.1f s", pack, out["seconds"])
     return out
 
