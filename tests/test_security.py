@@ -69,7 +69,8 @@ def test_temporary_prefect_server_binds_loopback(monkeypatch):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     if prefect.settings.PREFECT_API_URL.value():
         pytest.skip("a Prefect API is configured in this profile; no temporary server starts")
-    with prefect_api() as url:
+    slow_start = {prefect.settings.PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 300}
+    with prefect.settings.temporary_settings(slow_start), prefect_api() as url:
         assert urlparse(url).hostname == "127.0.0.1"
         assert os.environ["PREFECT_API_URL"] == url
         port = urlparse(url).port
