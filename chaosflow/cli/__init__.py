@@ -73,6 +73,12 @@ def _load(spec: Path | None):
     return default_spec() if spec is None else load_spec(spec)
 
 
+def _root_url(root: Path) -> str:
+    """The root's URL without creating anything (checks run before the first write)."""
+    url = os.environ.get("CHAOSFLOW_ROOT")
+    return url if url and root == DEFAULT_ROOT else str(root.resolve())
+
+
 def _root(root: Path) -> str:
     url = os.environ.get("CHAOSFLOW_ROOT")
     if url and root == DEFAULT_ROOT:
@@ -88,14 +94,18 @@ def _root(root: Path) -> str:
 
 
 def _run_flow(name: str, spec_path: Path | None, root: Path) -> dict[str, Any]:
+    from chaosflow import safety
+
     spec = _load(spec_path)
+    safety.check(spec, _root_url(root))  # sizes, options, inputs: refused before any write
     url = _root(root)
     _quiet_prefect()
     from chaosflow import flows
     from chaosflow.flows._server import prefect_api
 
     f = getattr(flows, f"{name}_flow")
-    with prefect_api():
+    wait = float(os.environ.get("CHAOSFLOW_LOCK_WAIT", "0"))  # seconds; 0 refuses at once
+    with safety.acquire(url, wait=wait, command=f"chaosflow {name}"), prefect_api():
         return flows.with_runner(f, spec.cluster)(spec, url)
 
 
@@ -186,9 +196,13 @@ def report_cmd(
 
 
 def _mount() -> None:
+    from chaosflow.safety import cli as safety_cli
+
     app.add_typer(systems_app, name="systems")
     app.add_typer(_datasets.app, name="datasets")
-    for cmd in _datasets.app.registered_commands:
+    app.add_typer(safety_cli.app, name="runs")
+    _datasets.app.command("repair")(safety_cli.repair_datasets)
+    for cmd in [*_datasets.app.registered_commands, *safety_cli.app.registered_commands]:
         cmd.callback = friendly(cmd.callback)
     app.command("ingest")(friendly(_datasets.ingest))
     from chaosflow.cli.ops import register

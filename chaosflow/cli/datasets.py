@@ -29,6 +29,16 @@ def _root_url(root: Path) -> str:
     return _root(root)
 
 
+def _read_root(root: Path) -> str:
+    """The URL of a root that must exist already (read-only commands create nothing)."""
+    from chaosflow.cli import _root_url as url
+
+    found = url(root)
+    if "://" not in found and not Path(found).is_dir():
+        raise ValueError(f"root {found!r} does not exist (no chaosflow data there)")
+    return found
+
+
 RootOpt = Annotated[Path, typer.Option("--root", help="storage root")]
 
 
@@ -37,7 +47,7 @@ def list_cmd(
     root: RootOpt = Path("chaosflow-data"), as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """Datasets under the root, with their systems and completeness."""
-    _, stores = _stores(_root_url(root))
+    _, stores = _stores(_read_root(root))
     rows = [
         {
             "dataset": s.id,
@@ -58,7 +68,7 @@ def list_cmd(
 
 
 def _find(root: Path, dataset: str):
-    _, stores = _stores(_root_url(root))
+    _, stores = _stores(_read_root(root))
     match = [s for s in stores if s.id == dataset]
     if not match:
         known = ", ".join(s.id for s in stores) or "none"
@@ -106,7 +116,7 @@ def verify(
     """Check completeness, fill-value holes and checksums; exit 1 naming every problem."""
     from chaosflow.storage.verify import verify as check
 
-    _, stores = _stores(_root_url(root))
+    _, stores = _stores(_read_root(root))
     if dataset is not None:
         stores = [_find(root, dataset)]
     problems = []
@@ -137,8 +147,12 @@ def ingest(
     from chaosflow.storage.ingest import read_series
 
     observed_id(name)  # validates the name before reading anything
+    if not (math.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a positive number, got {dt!r}")
     train = read_series(file)
     held = read_series(test) if test is not None else None
+    if held is not None and held.shape[1] != train.shape[1]:
+        raise ValueError(f"train has {train.shape[1]} dims but test has {held.shape[1]}")
     url = _root_url(root)  # created only once the inputs are known to be good
     store = do_ingest(
         Root(url), name, train, held, dt=dt, lyapunov_max=lyapunov, source=str(file.name)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from chaosflow.specs import DatasetSpec, ModelSpec, ObservedDatasetSpec, TrainSpec, spec_hash
-from chaosflow.storage import DatasetStore, Root, RunKey
+from chaosflow.storage import DatasetStore, Root, RunKey, StorageError
 
 AnyDataset = DatasetSpec | ObservedDatasetSpec
 
@@ -134,11 +134,18 @@ def load_run(root: Root, key: RunKey):
     from chaosflow.training import load_checkpoint
 
     url = root.join("runs", *key.parts)
-    if root.is_local:
-        return load_checkpoint(url.removeprefix("file://"))
-    with tempfile.TemporaryDirectory() as tmp:
-        root.fs.get(url + "/", tmp + "/", recursive=True)
-        return load_checkpoint(tmp)
+    try:
+        if root.is_local:
+            return load_checkpoint(url.removeprefix("file://"))
+        with tempfile.TemporaryDirectory() as tmp:
+            root.fs.get(url + "/", tmp + "/", recursive=True)
+            return load_checkpoint(tmp)
+    except Exception as exc:
+        raise StorageError(
+            f"run {key}: the checkpoint at {url} cannot be loaded ({type(exc).__name__}: "
+            f"{exc}); `chaosflow runs verify --root ROOT --repair` quarantines it and the next "
+            "`chaosflow train` (or `run`) retrains that run alone"
+        ) from None
 
 
 def as_numpy(x: Any) -> np.ndarray:
