@@ -6,7 +6,8 @@ sits next to it in ``metadata.extra["lyapunov_measured"]``: QR method
 (``chaosflow.metrics.lyapunov_spectrum``) on an RK4 step of 0.02 time units over 1000 time
 units after a transient. ``x0`` is a point of a long orbit (200 time units of transient),
 ``period`` the peak of the summed power spectrum of the standardized coordinates over 1500 time
-units, and ``dt`` is ``period / 30`` rounded down (``output_step``).
+units, and ``dt`` is ``period / 30`` rounded down (``output_step``); for forced oscillators the period
+is the forcing period and the phase in ``x0`` is reduced modulo 2π.
 
 Every ``rhs`` is array-generic: ``s: [batch, dim]`` numpy or torch, parameters floats or
 ``[batch]`` arrays. Periodically forced oscillators carry their forcing phase ``θ``
@@ -26,6 +27,14 @@ from chaosflow.systems.catalog.flows_l_z import cols, like, output_step
 
 #: Names registered by this module, in registration order.
 EXTRA_FLOWS: list[str] = []
+
+#: Candidates measured but not registered: chaosflow's estimate is not within 20% of the
+#: exponent recalled from the literature (or the flow is not chaotic); name -> measurement.
+REJECTED: dict[str, str] = {
+    "ArneodoCoulletTresser1981": "alpha=1.8, beta=-0.07, delta=1.5, mu=0.02: 0.164 vs 0.098",
+    "HyperChen (Li, Tang & Chen 2005)": "a=35, b=3, c=12, d=7, r=0.5: 0.54 vs 0.20",
+    "DuffingVanDerPol": "mu=0.2, f=1, omega=0.94: -0.037 (periodic)",
+}
 
 _SPROTT_2003 = "Sprott (2003) Chaos and Time-Series Analysis, Oxford Univ. Press, Appendix A"
 
