@@ -52,6 +52,7 @@ def register_flow(
     citation: str,
     description: str,
     unbounded: Sequence[int] = (),
+    smooth: bool = True,
 ) -> System:
     """Build, register and list (``EXTRA_FLOWS``) one flow; ``dt`` follows from ``period``."""
     extra: dict[str, Any] = {
@@ -61,6 +62,8 @@ def register_flow(
     if unbounded:
         extra["unbounded_indices"] = tuple(unbounded)
         extra["nonautonomous"] = True
+    if not smooth:  # sign/abs kinks: simulate skips its DOP853 pilot (chaosflow.integrate)
+        extra["smooth"] = False
     system = System(
         name=name,
         dim=len(x0),
@@ -129,6 +132,7 @@ register_flow(
     citation="Elwakil, Ozoguz & Kennedy (2002) Creation of a complex butterfly attractor using "
     "a novel Lorenz-type system. IEEE Trans. Circuits Syst. I 49, 527-530",
     description="Piecewise-linear Lorenz-type system whose attractor has four wings.",
+    smooth=False,
 )
 
 
@@ -148,6 +152,7 @@ register_flow(
     lyapunov_measured=0.0333,
     citation="Linz & Sprott (1999) Elementary chaotic flow. Phys. Lett. A 259, 240-245",
     description="Simplest piecewise-linear jerk x''' = -A x'' - x' + |x| - 1.",
+    smooth=False,
 )
 
 
@@ -168,6 +173,7 @@ register_flow(
     citation="Elwakil & Kennedy (2001) Construction of classes of circuit-independent chaotic "
     "oscillators using passive-only nonlinear devices. IEEE Trans. Circuits Syst. I 48, 289-307",
     description="Double-scroll jerk with a signum nonlinearity x''' = -a (x'' + x' + x - sgn x).",
+    smooth=False,
 )
 
 
