@@ -239,6 +239,9 @@ def test_ui_shows_the_run_and_its_leaderboard_in_chromium(services, pool_run, tm
     assert child["name"] in art_page  # the artifact page links its flow run
     assert re.search(r"persistence [0-9.]+ [0-9.]+", art_page), art_page[:2000]
     assert "ground_truth" in art_page
+    report = _artifact(services, "benchmark-report")
+    # The plots travel inside the markdown (the UI cannot reach files on the run's machine).
+    assert "data:image/png;base64," in report["data"]
 
 
 def test_chaosflow_serve_runs_its_deployment_without_a_pool(services, tmp_path):

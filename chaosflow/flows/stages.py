@@ -6,6 +6,7 @@ calling flow has, waits, and returns a summary. Called inside a flow run.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,8 @@ def report_stage(root: Root) -> dict[str, Any]:
     md = "## chaosflow leaderboard\n\n" + report.leaderboard_markdown(rows)
     md += f"\n\nmetrics: `{root.join('metrics.zarr')}`"
     for p in out.get("plots", []):
-        md += f"\n\n![{Path(p).stem}](file://{p}) `{p}`"
+        # Inline PNGs: the UI runs elsewhere than the files, so links to them would be dead.
+        data = base64.b64encode(Path(p).read_bytes()).decode()
+        md += f"\n\n### {Path(p).stem}\n\n![{Path(p).stem}](data:image/png;base64,{data})\n\n`{p}`"
     create_markdown_artifact(md, key="benchmark-report", description="chaosflow benchmark")
     return out
