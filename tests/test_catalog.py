@@ -117,14 +117,7 @@ def _check_thousand_points(system, method_for):
     assert spread > 1e-6 * (1.0 + np.abs(tail).max()), "the trajectory sits on a fixed point"
 
 
-_FLOWS_PENDING = pytest.mark.xfail(
-    strict=False, reason="the A-K and L-Z flow modules are still being filled (issue 3)"
-)
-
-
-@pytest.mark.parametrize(
-    "kind", [pytest.param(k, marks=_FLOWS_PENDING) if k == "flow" else k for k in KINDS]
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_catalog_counts_per_kind(kind):
     assert len(list_systems(kind)) >= MINIMUM_COUNTS[kind]
 
