@@ -36,7 +36,13 @@ REJECTED: dict[str, str] = {
     "DuffingVanDerPol": "mu=0.2, f=1, omega=0.94: -0.037 (periodic)",
 }
 
-_SPROTT_2003 = "Sprott (2003) Chaos and Time-Series Analysis, Oxford Univ. Press, Appendix A"
+# The λ1 values attributed to this table were recalled, not read from the book, when they were
+# entered; chaosflow's own estimates agree within 20% (see metadata.extra). Verify against the
+# book before quoting them as published figures.
+_SPROTT_2003 = (
+    "Sprott (2003) Chaos and Time-Series Analysis, Oxford Univ. Press, Appendix A "
+    "[value recalled, not yet checked against the book]"
+)
 
 
 def register_flow(
