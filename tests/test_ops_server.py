@@ -203,7 +203,8 @@ def test_worker_runs_the_deployed_benchmark_to_completion(services, pool_run):
     assert board["flow_run_id"] == child["id"]
     assert {row["model"] for row in json.loads(board["data"])} == {"persistence", "ground_truth"}
     summary = _artifact(services, "benchmark-summary")
-    assert summary["flow_run_id"] == run["id"]
+    # benchmark_flow publishes its own summary, so the deployed wrapper does not add a second
+    assert summary["flow_run_id"] == child["id"]
     assert "metrics.zarr" in summary["data"]
     assert (pool_run["root"] / "metrics.zarr").is_dir()
 
