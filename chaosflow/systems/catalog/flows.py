@@ -124,7 +124,10 @@ def lorenz96(dim: int = 10, F: float = 8.0) -> System:
 
     def rhs(t, x, p):
         xp = namespace(x)
-        return (xp.roll(x, -1, -1) - xp.roll(x, 2, -1)) * xp.roll(x, 1, -1) - x + p["F"]
+        forcing = p["F"]
+        if getattr(forcing, "ndim", 0):  # a [batch] sweep broadcasts over the sites
+            forcing = forcing[..., None]
+        return (xp.roll(x, -1, -1) - xp.roll(x, 2, -1)) * xp.roll(x, 1, -1) - x + forcing
 
     if dim == 10 and float(F) == 8.0:
         x0 = _LORENZ96_X0_N10
