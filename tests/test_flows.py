@@ -30,6 +30,11 @@ def test_benchmark_flow_on_local_cluster_then_rerun_reuses(prefect_server, tmp_p
     assert set(metrics["model"].values) == {"persistence", "shplrnn", "ground_truth"}
     for var in ("vpt_lyapunov", "d_stsp", "d_h", "nrmse"):
         assert np.isfinite(metrics[var].values).all(), var
+    # Invariants are estimated for every cell that has dynamics to measure.
+    truth = metrics.sel(model="ground_truth")
+    assert np.isfinite(truth["lyapunov_est"].values).all()
+    assert np.isfinite(truth["corr_dim"].values).all()
+    assert np.isfinite(metrics["lyapunov_est"].sel(model="shplrnn").values).all()
     vpt = metrics["vpt_lyapunov"].median("seed")
     # Ground truth (the system itself) predicts far longer than persistence.
     for system in ("Lorenz", "Rossler"):

@@ -15,7 +15,17 @@ from chaosflow import __version__
 from chaosflow.storage import Root
 from chaosflow.storage.datasets import quiet_consolidation
 
-SCALARS = ("vpt_lyapunov", "vpt_time", "vpt_steps", "d_stsp", "d_h", "diverged_fraction")
+SCALARS = (
+    "vpt_lyapunov",
+    "vpt_time",
+    "vpt_steps",
+    "d_stsp",
+    "d_h",
+    "diverged_fraction",
+    "lyapunov_est",
+    "lyapunov_rel_error",
+    "corr_dim",
+)
 CURVES = ("nrmse", "smape")
 UNITS = {
     "vpt_lyapunov": "Lyapunov times",
@@ -24,6 +34,9 @@ UNITS = {
     "d_stsp": "nats (KL divergence)",
     "d_h": "1 (Hellinger distance)",
     "diverged_fraction": "1",
+    "lyapunov_est": "1 / system time unit (largest exponent)",
+    "lyapunov_rel_error": "1 (vs the system's reference exponent)",
+    "corr_dim": "1 (Grassberger-Procaccia correlation dimension)",
     "nrmse": "1",
     "smape": "percent",
 }
@@ -56,7 +69,7 @@ def build_dataset(cells: list[dict[str, Any]], attrs: dict[str, Any]) -> xr.Data
     for c in cells:
         i, j, k = models.index(c["model"]), systems.index(c["system"]), seeds.index(int(c["seed"]))
         for v in SCALARS:
-            data[v][i, j, k] = c[v]
+            data[v][i, j, k] = c.get(v, np.nan)  # cells from older versions lack some
         for v in CURVES:
             data[v][i, j, k, : len(c[v])] = c[v]
         dts[j], lyaps[j], runs[i] = c["dt"], c["lyapunov_max"], c["run"]

@@ -87,7 +87,63 @@ def _model_rollouts(root: Root, cell: CellKey, test: np.ndarray, evaluate: EvalS
     x0 = torch.as_tensor(test[:, 0])
     with torch.no_grad():
         long = as_numpy(model.rollout(x0, max(evaluate.n_generate, evaluate.horizon)))
-    return long[:, : evaluate.horizon], long[:, evaluate.transient : evaluate.n_generate]
+    return long[:, : evaluate.horizon], long[:, evaluate.transient : evaluate.n_generate], model
+
+
+def _lyapunov(
+    dataset: AnyDataset, cell: CellKey, model: Any, x0: np.ndarray, dt: float, n_steps: int
+) -> float:
+    """Largest Lyapunov exponent (per time unit) of the model, or of the true system for the
+    ground truth (QR method on RK4 substeps); NaN where it cannot be estimated."""
+    from chaosflow import metrics
+
+    transient = min(200, n_steps // 4)
+    try:
+        if model is not None:
+            lam = metrics.model_lyapunov_spectrum(
+                model, x0, n_steps, dt=dt, n_exponents=1, transient=transient
+            )
+            return float(np.median(lam))
+        if not isinstance(dataset, DatasetSpec):
+            return float("nan")
+        system = next(r for r in dataset.systems if r.key == cell.system).build()
+        if system.kind not in ("flow", "map"):
+            return float("nan")
+        k = dataset.substeps if system.kind == "flow" else 1
+        sub = metrics.rk4_step(system, dt / k)
+
+        def step(x):
+            for _ in range(k):
+                x = sub(x)
+            return x
+
+        lam = metrics.lyapunov_spectrum(
+            step, x0, n_steps, dt=dt, n_exponents=1, transient=transient
+        )
+        return float(lam[0])
+    except Exception:  # a model family without Jacobians, or a blow-up: no estimate
+        return float("nan")
+
+
+def _invariants(
+    dataset: AnyDataset,
+    cell: CellKey,
+    model: Any,
+    test: np.ndarray,
+    dt: float,
+    lyap: float,
+    pooled: np.ndarray | None,
+    evaluate: EvalSpec,
+) -> dict[str, float]:
+    from chaosflow import metrics
+
+    est = _lyapunov(dataset, cell, model, test[:, 0], dt, evaluate.n_generate)
+    rel = abs(est - lyap) / abs(lyap) if np.isfinite(est) and np.isfinite(lyap) and lyap else np.nan
+    try:
+        cdim = float(metrics.correlation_dimension(pooled.reshape(-1, pooled.shape[-1])))
+    except Exception:  # no finite rollout, or a collapsed one (no scaling range)
+        cdim = float("nan")
+    return {"lyapunov_est": est, "lyapunov_rel_error": float(rel), "corr_dim": cdim}
 
 
 def evaluate_cell(root: Root, dataset: AnyDataset, evaluate: EvalSpec, cell: CellKey) -> dict:
@@ -100,10 +156,11 @@ def evaluate_cell(root: Root, dataset: AnyDataset, evaluate: EvalSpec, cell: Cel
     store = DatasetStore(root, dataset.id)
     attrs = store.attrs(cell.system)
     test = store.load_split(cell.system, "test")
+    model = None
     if cell.run == GROUND_TRUTH:
         short, long = _truth_rollouts(dataset, store, cell, test, evaluate)
     else:
-        short, long = _model_rollouts(root, cell, test, evaluate)
+        short, long, model = _model_rollouts(root, cell, test, evaluate)
     n_long = evaluate.n_generate - evaluate.transient
     if test.shape[1] < max(n_long, evaluate.horizon):
         raise ValueError(
@@ -143,6 +200,7 @@ def evaluate_cell(root: Root, dataset: AnyDataset, evaluate: EvalSpec, cell: Cel
         result["d_h"] = float(
             metrics.power_spectrum_distance(pooled, truth_long, sigma=evaluate.sigma)
         )
+    result.update(_invariants(dataset, cell, model, test, dt, lyap, pooled, evaluate))
     result["seconds"] = time.perf_counter() - t0
     _save_sample(root, cell, long[0], truth_long[0])
     root.write_json(result, *cell.parts)  # last: a cell exists once its JSON does
