@@ -2,9 +2,12 @@
 
 ``simulate(system, x0[batch, dim], *, grid=Grid(dt, n), method=None, params=None)`` returns
 ``[batch, n, dim]`` in the input's array type; ``sample_on_attractor`` draws seeded initial
-conditions on the attractor. See ``DESIGN.md`` next to this file.
+conditions on the attractor. Fixed-step methods on float64 numpy input run through a numba
+kernel generated from the system's ``rhs`` when possible (``compiled_support(system)`` says
+whether and why not). See ``DESIGN.md`` next to this file.
 """
 
+from chaosflow.integrate._compiled import compiled_support
 from chaosflow.integrate._errors import DivergenceError
 from chaosflow.integrate._grid import Grid
 from chaosflow.integrate._methods import DOP853, RK4, Dopri5, Euler, EulerMaruyama, FixedStep
@@ -24,6 +27,7 @@ __all__ = [
     "Grid",
     "Simulation",
     "add_observation_noise",
+    "compiled_support",
     "default_method",
     "sample_on_attractor",
     "simulate",

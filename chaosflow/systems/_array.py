@@ -9,6 +9,14 @@ from typing import Any
 import numpy as np
 
 
+class Symbolic:
+    """Base of symbolic stand-ins for arrays (the tracer of ``chaosflow.integrate``'s compiled
+    path); they carry their own ``namespace`` and ``namespace.stack``."""
+
+    __slots__ = ()
+    namespace: Any
+
+
 def is_torch(x: Any) -> bool:
     """True for a ``torch.Tensor`` without importing torch when it is not loaded."""
     return type(x).__module__.startswith("torch")
@@ -24,6 +32,8 @@ def namespace(x: Any) -> ModuleType:
         import torch
 
         return torch
+    if isinstance(x, Symbolic):
+        return x.namespace
     return np
 
 
@@ -36,6 +46,8 @@ def stack(columns: Sequence[Any]) -> Any:
         cols = [c if is_torch(c) else torch.full_like(first, float(c)) for c in columns]
         cols = torch.broadcast_tensors(*cols)
         return torch.stack(cols, dim=-1)
+    if isinstance(first, Symbolic):
+        return first.namespace.stack(columns)
     # Allocate once and assign columns: same values as np.stack, ~3x less overhead per call
     # (this sits in every right-hand side evaluation).
     cols = [np.asarray(c) for c in columns]
