@@ -27,7 +27,7 @@ import numpy as np
 from chaosflow.integrate._compiled_source import module_source
 from chaosflow.integrate._compiled_trace import Untraceable, trace
 from chaosflow.integrate._grid import Grid
-from chaosflow.integrate._monitor import BOUND, Monitor
+from chaosflow.integrate._monitor import BOUND
 from chaosflow.integrate._tableaus import Tableau
 
 Backend = Literal["auto", "numpy", "compiled"]
@@ -59,6 +59,8 @@ class Kernel:
 
     def __init__(self, module: ModuleType, param_names: tuple[str, ...], path: Path) -> None:
         self.module, self.param_names, self.path = module, param_names, path
+        self.ready = False  # numba compiles (or loads its cache) on the first call
+        self.runs = 0  # calls so far (benchmarks and tests read it)
 
     def run(
         self, x0: np.ndarray, p: dict[str, Any], grid: Grid, tab: Tableau, substeps: int
@@ -72,10 +74,16 @@ class Kernel:
         out = np.empty((batch, grid.n, dim))
         diverged = np.zeros(batch, dtype=np.bool_)
         first = np.full(batch, -1, dtype=np.int64)
-        self.module.integrate(
-            np.ascontiguousarray(x0), params, float(grid.t0), float(grid.dt), grid.n,
-            int(substeps), a, b, c, out, diverged, first,
-        )  # fmt: skip
+        args = (np.ascontiguousarray(x0), params, float(grid.t0), float(grid.dt), grid.n,
+                int(substeps), a, b, c, out, diverged, first)  # fmt: skip
+        try:
+            self.module.integrate(*args)
+        except Exception as exc:  # typing/lowering errors surface on the first call only
+            if self.ready:
+                raise
+            raise Unsupported(f"numba could not compile the kernel: {exc}") from exc
+        self.ready = True
+        self.runs += 1
         return out, diverged, first
 
 
@@ -100,8 +108,7 @@ def compiled_support(system: Any) -> tuple[bool, str]:
 
 def kernel_for(system: Any) -> Kernel:
     """The (cached) kernel of ``system``; raises ``Unsupported`` with the reason."""
-    names = tuple(system.params)
-    key = (system.name, system.dim, names)
+    names, key = tuple(system.params), _key(system)
     per_rhs = _KERNELS.setdefault(system.rhs, {})
     if key not in per_rhs:
         try:
@@ -113,6 +120,10 @@ def kernel_for(system: Any) -> Kernel:
     if isinstance(found, str):
         raise Unsupported(found)
     return found
+
+
+def _key(system: Any) -> tuple:
+    return (system.name, system.dim, tuple(system.params))
 
 
 def _build(system: Any, names: tuple[str, ...]) -> Kernel:
@@ -176,10 +187,13 @@ def _check(system: Any, module: ModuleType, names: tuple[str, ...]) -> None:
                                   f"{np.nanmax(np.abs(k[0] - want)):.3g})")  # fmt: skip
 
 
-def select(system: Any, x0: Any, p: dict[str, Any], backend: Backend) -> Kernel | None:
-    """The kernel to use for this call, or ``None`` for the numpy/torch path.
+def try_run(
+    system: Any, x0: Any, p: dict[str, Any], grid: Grid, tab: Tableau, substeps: int,
+    backend: Backend,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:  # fmt: skip
+    """``Kernel.run``'s result, or ``None`` when this call takes the numpy/torch path.
 
-    ``"auto"``: compiled for numpy float64 input when the system is supported (and
+    ``"auto"``: compiled for float64 numpy input when the system is supported (and
     ``CHAOSFLOW_COMPILED`` is not ``0``); ``"numpy"``: never; ``"compiled"``: always, raising
     ``ValueError`` with the reason when it cannot.
     """
@@ -187,25 +201,23 @@ def select(system: Any, x0: Any, p: dict[str, Any], backend: Backend) -> Kernel 
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if backend == "numpy" or (backend == "auto" and os.environ.get(ENV_SWITCH, "1") == "0"):
         return None
+    if backend == "auto" and (grid.n == 1 or x0.shape[0] == 0):
+        return None  # nothing to integrate: not worth a compile
     try:
         if not isinstance(x0, np.ndarray) or x0.dtype != np.float64:
             raise Unsupported("input is not a float64 numpy array")
         if any(not isinstance(v, float | np.ndarray) for v in p.values()):
             raise Unsupported("parameters are not floats or numpy arrays")
-        return kernel_for(system)
+        kernel = kernel_for(system)
+        try:
+            return kernel.run(x0, p, grid, tab, substeps)
+        except Unsupported as exc:
+            _KERNELS[system.rhs][_key(system)] = str(exc)  # remember: do not retry each call
+            log.debug("compiled path off for %s: %s", system.name, exc)
+            raise
     except Unsupported as exc:
         if backend == "compiled":
             raise ValueError(
                 f"system {system.name!r}: compiled backend unavailable: {exc}"
             ) from exc
         return None
-
-
-def run_into(
-    kernel: Kernel, x0: np.ndarray, p: dict[str, Any], grid: Grid, tab: Tableau, substeps: int,
-    monitor: Monitor,
-) -> np.ndarray:  # fmt: skip
-    """Run the kernel and copy its divergence record into ``monitor`` (as ``run_grid`` would)."""
-    out, diverged, first = kernel.run(x0, p, grid, tab, substeps)
-    monitor.diverged, monitor.first = diverged, first
-    return out

@@ -125,13 +125,15 @@ def integrate(x0, params, t0, dt, n, substeps, a, b, c, out, diverged, first):
             t = t0 + (i - 1) * dt
             for q in range(substeps):
                 tq = t + q * h
-                rhs(tq, x, p, k, 0)
-                for s in range(1, stages):
-                    for j in range(dim):
-                        acc = 0.0
-                        for m in range(s):
-                            acc += a[s, m] * k[m, j]
-                        xs[j] = x[j] + h * acc
+                for s in range(stages):
+                    if s == 0:
+                        xs[:] = x
+                    else:
+                        for j in range(dim):
+                            acc = 0.0
+                            for m in range(s):
+                                acc += a[s, m] * k[m, j]
+                            xs[j] = x[j] + h * acc
                     rhs(tq + c[s] * h, xs, p, k, s)
                 for j in range(dim):
                     acc = 0.0

@@ -59,6 +59,8 @@ def simulate_checked(
     backend: Backend = "auto",
 ) -> Simulation:
     """Like ``simulate`` but never raises on divergence: returns a ``Simulation`` report."""
+    if backend not in _compiled.BACKENDS:
+        raise ValueError(f"backend must be one of {_compiled.BACKENDS}, got {backend!r}")
     x0 = _backend.as_batch(x0, system.dim, system.name)
     p = _backend.params_for(system, params, x0)
     monitor = Monitor(x0)
@@ -78,16 +80,20 @@ def simulate_checked(
 def _dispatch(system, x0, grid, method, p, monitor, backend="auto"):
     """Route to the integrator for this kind of system and method; returns (x, steps, rejected)."""
     if system.kind == "map":
+        _numpy_only(backend, "maps")
         return _iterate_map(system, x0, grid, p, monitor)
     if getattr(system, "step", None) is not None:
+        _numpy_only(backend, "systems with their own step")
         return _run_stepper(system, x0, grid, method, p, monitor)
     if system.kind == "delay":
         from chaosflow.integrate import _delay
 
+        _numpy_only(backend, "delay equations")
         return _delay.run(system, x0, grid, method, p, monitor)
     if isinstance(method, EulerMaruyama):
         from chaosflow.integrate import _noise
 
+        _numpy_only(backend, "EulerMaruyama")
         return _noise.run_sde(system, x0, grid, method, p, monitor)
     if method is None:
         trivial = grid.n == 1 or x0.shape[0] == 0
@@ -95,17 +101,23 @@ def _dispatch(system, x0, grid, method, p, monitor, backend="auto"):
     if isinstance(method, Dopri5):
         from chaosflow.integrate import _adaptive
 
+        _numpy_only(backend, "the adaptive Dopri5")
         return _adaptive.run(system, x0, grid, method, p, monitor)
     if not isinstance(method, FixedStep):
         raise TypeError(f"unsupported method {method!r} for a {system.kind} system")
     n_steps = (grid.n - 1) * method.substeps
-    kernel = _compiled.select(system, x0, p, backend)
-    if kernel is not None:
-        out = _compiled.run_into(kernel, x0, p, grid, method.tableau, method.substeps, monitor)
+    ran = _compiled.try_run(system, x0, p, grid, method.tableau, method.substeps, backend)
+    if ran is not None:
+        out, monitor.diverged, monitor.first = ran
         return out, n_steps, 0
     f = _bind(system, p)
     advance = fixed_advance(f, method.tableau, grid.dt, method.substeps)
     return run_grid(advance, x0, grid, monitor), n_steps, 0
+
+
+def _numpy_only(backend: Backend, what: str) -> None:
+    if backend == "compiled":
+        raise ValueError(f"backend='compiled' covers fixed-step methods on flows, not {what}")
 
 
 def _bind(system: Any, p: dict[str, Any]):
@@ -134,11 +146,12 @@ def default_method(
     m = _auto.pilot_points(system, grid.dt)
     pilot = Grid(dt=grid.dt, n=m + 1, t0=grid.t0)
     f = _bind(system, ps)
-    kernel = _compiled.select(system, xs, ps, "numpy" if backend == "numpy" else "auto")
+    pilot_backend = "numpy" if backend == "numpy" else "auto"
 
     def run(k: int) -> np.ndarray:
-        if kernel is not None:
-            return kernel.run(xs, ps, pilot, DOP853.tableau, k)[0]
+        ran = _compiled.try_run(system, xs, ps, pilot, DOP853.tableau, k, pilot_backend)
+        if ran is not None:
+            return ran[0]
         return run_grid(fixed_advance(f, DOP853.tableau, grid.dt, k), xs, pilot, Monitor(xs))
 
     k = _auto.cached_substeps(key, lambda: _auto.choose_substeps(run, m))
