@@ -3,9 +3,13 @@
 Sections (one run, one table each):
 1. Lorenz, ``--ics`` initial conditions on the attractor × ``--points`` points (dt 0.01):
    scipy ``solve_ivp(DOP853, rtol=atol=1e-9)`` one trajectory at a time, dysts when importable,
-   and chaosflow batched on numpy and torch-CPU with the cheapest DOP853 substep count whose
-   error (first 200 points, against scipy at 1e-13) is no worse than scipy's → points/s, ratios.
-2. All catalog flows × ``--ics`` × ``--catalog-points``, default settings (``--skip-catalog``).
+   and chaosflow batched — compiled (numba kernel generated from ``rhs``), numpy and torch-CPU —
+   with the cheapest DOP853 substep count whose error (first 200 points, against scipy at 1e-13)
+   is no worse than scipy's → points/s, ratios. The compiled path is timed three ways: a fresh
+   process with an empty kernel cache (trace + numba compile + run), a fresh process that finds
+   the kernel in the on-disk cache, and warm (in this process, after a first call).
+2. All catalog flows × ``--ics`` × ``--catalog-points``, default settings (``--skip-catalog``):
+   first call (pilot, compile or cache load, run) and a warm second call; how many ran compiled.
 3. ``--cuda``: 2^``--cuda-log2`` Lorenz trajectories in float64 (and float32) on the GPU.
 
 Run: ``.venv/bin/python benchmarks/integrate.py [--quick] [--cuda]``.
@@ -14,6 +18,10 @@ Run: ``.venv/bin/python benchmarks/integrate.py [--quick] [--cuda]``.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -24,7 +32,9 @@ from chaosflow.integrate import (
     DOP853,
     RK4,
     Dopri5,
+    FixedStep,
     Grid,
+    compiled_support,
     default_method,
     sample_on_attractor,
     simulate,
@@ -58,7 +68,7 @@ def _timed(fn):
 def _row(label, seconds, points, base, err):
     ratio = f"{base / seconds:8.1f}×" if base else "       —"
     err_s = f"{err:.1e}" if err is not None else "   —"
-    print(f"{label:44s} {seconds:9.3f} s {points / seconds:12.3e} pts/s {ratio}  err {err_s}")
+    print(f"{label:56s} {seconds:9.3f} s {points / seconds:12.3e} pts/s {ratio}  err {err_s}")
 
 
 def lorenz_section(n_ics: int, n_points: int) -> None:
@@ -77,8 +87,11 @@ def lorenz_section(n_ics: int, n_points: int) -> None:
     _dysts(ics, n_points, t_scipy, total)
 
     method = _matched_method(lorenz, ics, acc, ref, err_scipy)
+    _compiled_rows(lorenz, ics, grid, method, ref, t_scipy, total)
     for label, x0 in (("numpy", ics), ("torch-cpu", torch.tensor(ics))):
-        out, secs = _timed(lambda x0=x0: simulate(lorenz, x0, grid=grid, method=method))
+        out, secs = _timed(
+            lambda x0=x0: simulate(lorenz, x0, grid=grid, method=method, backend="numpy")
+        )
         out = out.numpy() if torch.is_tensor(out) else out
         err = np.abs(out[:, :ACC_POINTS] - ref).max()
         _row(f"chaosflow {label} {method}", secs, total, t_scipy, err)
@@ -88,9 +101,46 @@ def lorenz_section(n_ics: int, n_points: int) -> None:
          np.abs(out[:, :ACC_POINTS] - ref).max())  # fmt: skip
 
 
+_COLD = """
+import sys, time, numpy as np
+from chaosflow.integrate import DOP853, Grid, simulate
+from chaosflow.systems import get_system
+ics = np.load(sys.argv[1])
+start = time.perf_counter()
+simulate(get_system("Lorenz"), ics, grid=Grid(dt=0.01, n=int(sys.argv[3])),
+         method=DOP853(substeps=int(sys.argv[2])), backend="compiled")
+print(time.perf_counter() - start)
+"""
+
+
+def _compiled_rows(system, ics, grid, method, ref, t_scipy, total):
+    """Compiled path: cold (new process, empty cache), new process with disk cache, warm."""
+    ok, why = compiled_support(system)
+    if not ok:
+        print(f"chaosflow compiled: unavailable ({why})")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(f"{folder}/ics.npy", ics)
+        env = {**os.environ, "CHAOSFLOW_KERNEL_DIR": f"{folder}/kernels"}
+        args = [sys.executable, "-c", _COLD, f"{folder}/ics.npy", str(method.substeps), str(grid.n)]
+        for label in ("new process, empty cache (compile)", "new process, disk cache"):
+            run = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+            secs = float(run.stdout.split()[-1])
+            _row(f"  first call: {label}", secs, total, t_scipy, None)
+    simulate(system, ics, grid=Grid(dt=grid.dt, n=3), method=method, backend="compiled")
+    best = np.inf
+    for _ in range(3):
+        out, secs = _timed(
+            lambda: simulate(system, ics, grid=grid, method=method, backend="compiled")
+        )
+        best = min(best, secs)
+    err = np.abs(out[:, :ACC_POINTS] - ref).max()
+    _row(f"chaosflow compiled {method} (warm, best of 3)", best, total, t_scipy, err)
+
+
 def _matched_method(system, ics, acc, ref, err_target):
     for k in (1, 2, 4, 8, 16):
-        out = simulate(system, ics, grid=acc, method=DOP853(substeps=k))
+        out = simulate(system, ics, grid=acc, method=DOP853(substeps=k), backend="numpy")
         if np.abs(out - ref).max() <= err_target:
             return DOP853(substeps=k)
     return DOP853(substeps=32)
@@ -117,25 +167,41 @@ def _dysts(ics, n_points, t_scipy, total):
     _row("dysts make_trajectory DOP853 1e-9", secs, total, t_scipy, None)
 
 
-def catalog_section(n_ics: int, n_points: int) -> None:
+def catalog_section(n_ics: int, n_points: int, backend: str) -> None:
     names = list_systems("flow")
-    print(f"\n== Catalog: {len(names)} flows × {n_ics} ICs × {n_points} points, default method ==")
+    print(
+        f"\n== Catalog: {len(names)} flows × {n_ics} ICs × {n_points} points, default method, "
+        f"backend={backend!r}; first call (pilot, compile or cache load, run), then warm =="
+    )
     rng = np.random.default_rng(0)
-    total_s, total_pts, failed = 0.0, 0, []
+    first_s = warm_s = 0.0
+    total_pts, failed, compiled = 0, [], []
     for name in names:
         system = get_system(name)
         x0 = np.asarray(system.metadata.x0, dtype=np.float64)
         ics = x0 + 1e-3 * (np.abs(x0) + 1) * rng.standard_normal((n_ics, system.dim))
         grid = Grid(dt=system.metadata.dt, n=n_points)
-        res, secs = _timed(lambda s=system, i=ics, g=grid: simulate_checked(s, i, grid=g))
-        method = default_method(system, grid, ics, dict(system.params))
-        total_s, total_pts = total_s + secs, total_pts + n_ics * n_points
+
+        def run(s=system, i=ics, g=grid):
+            return simulate_checked(s, i, grid=g, backend=backend)
+
+        res, secs = _timed(run)
+        _, warm = _timed(run)
+        method = default_method(system, grid, ics, dict(system.params), backend=backend)
+        ran_compiled = (
+            backend != "numpy" and isinstance(method, FixedStep) and compiled_support(system)[0]
+        )
+        compiled += [name] if ran_compiled else []
+        first_s, warm_s = first_s + secs, warm_s + warm
+        total_pts += n_ics * n_points
         bad = int(res.diverged.sum())
         if bad:
             failed.append(name)
-        print(f"  {name:28s} {secs:8.2f} s {n_ics * n_points / secs:10.3e} pts/s  {method!s:40.40s}"
-              f"{'  diverged: ' + str(bad) if bad else ''}")  # fmt: skip
-    print(f"  TOTAL {len(names)} flows: {total_s:.1f} s, {total_pts / total_s:.3e} pts/s; "
+        tag = "C" if ran_compiled else " "
+        print(f"  {name:28s} {secs:8.2f} s {warm:8.3f} s {n_ics * n_points / warm:10.3e} pts/s "
+              f"{tag} {method!s:40.40s}{'  diverged: ' + str(bad) if bad else ''}")  # fmt: skip
+    print(f"  TOTAL {len(names)} flows: first calls {first_s:.1f} s, warm {warm_s:.1f} s "
+          f"({total_pts / warm_s:.3e} pts/s); ran compiled (C): {len(compiled)} of {len(names)}; "
           f"diverged in {failed or 'none'}")  # fmt: skip
 
 
@@ -167,6 +233,8 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=10_000)
     parser.add_argument("--catalog-points", type=int, default=10_000)
     parser.add_argument("--skip-catalog", action="store_true")
+    parser.add_argument("--skip-lorenz", action="store_true")
+    parser.add_argument("--catalog-backend", choices=("auto", "numpy"), default="auto")
     parser.add_argument("--quick", action="store_true", help="1,000 points everywhere")
     parser.add_argument("--cuda", action="store_true")
     parser.add_argument("--cuda-log2", type=int, default=20)
@@ -175,9 +243,10 @@ def main() -> None:
     if args.quick:
         args.points = args.catalog_points = 1_000
     torch.set_num_threads(1)
-    lorenz_section(args.ics, args.points)
+    if not args.skip_lorenz:
+        lorenz_section(args.ics, args.points)
     if not args.skip_catalog:
-        catalog_section(args.ics, args.catalog_points)
+        catalog_section(args.ics, args.catalog_points, args.catalog_backend)
     if args.cuda:
         cuda_section(args.cuda_log2, args.cuda_points)
 
