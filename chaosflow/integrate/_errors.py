@@ -25,3 +25,8 @@ class DivergenceError(RuntimeError):
             f"(batch index@time: {shown}{more}); use a smaller step, other initial conditions, "
             "or simulate_checked(...) to drop and report them"
         )
+
+    def __reduce__(self):
+        # Rebuild from the constructor's arguments: pickling (a Dask worker or process pool
+        # sending the error back) would otherwise call __init__ with the message alone.
+        return type(self), (self.system, self.indices, self.times)
