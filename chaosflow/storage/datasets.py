@@ -165,8 +165,13 @@ class DatasetStore:
     def is_done(self, key: ShardKey) -> bool:
         return self.root.exists("datasets", self.sname, key.system, key.marker)
 
-    def write_shard(self, key: ShardKey, x: np.ndarray, ic: np.ndarray) -> None:
-        """Write a whole-chunk region, then the done-marker (repeat-safe: same bytes again)."""
+    def write_shard(
+        self, key: ShardKey, x: np.ndarray, ic: np.ndarray, extra: dict | None = None
+    ) -> None:
+        """Write a whole-chunk region, then the done-marker (repeat-safe: same bytes again).
+
+        ``extra`` (JSON-able, e.g. the integration method actually used) goes into the marker.
+        """
         g = self.group(key.system)
         expect = (key.stop - key.start, *g["x"].shape[1:])
         if x.shape != expect or ic.shape != (expect[0], expect[2]):
@@ -176,6 +181,7 @@ class DatasetStore:
         g["x"][key.start : key.stop] = x
         g["ic"][key.start : key.stop] = ic
         marker = {"key": str(key), "sha256": checksum(x, ic), "start": key.start, "stop": key.stop}
+        marker |= extra or {}
         self.root.write_json(marker, "datasets", self.sname, key.system, key.marker)
 
     # ----------------------------------------------------------------- finalize
