@@ -3,8 +3,11 @@
 Benettin's method, averaged over a few initial conditions near
 ``metadata.x0`` after a transient:
 
-* flows: classical RK4 (numpy, finite-difference twin trajectories), ``--steps-per-period``
-  steps per dominant period, ``--periods`` periods;
+* flows: classical RK4 (numpy, finite-difference twin trajectories) at two steps,
+  ``h = P/s`` and ``h = P/(2s)`` with ``s = --steps-per-period`` (P the dominant period), over
+  ``--periods`` periods. Where RK4 diverges at ``P/s`` (a stiff flow) ``s`` is multiplied by 4
+  until it does not (at most ``--max-steps-per-period``). The estimate is the finer step's; it
+  is "step-converged" when the two steps agree within ``--converged`` (15%);
 * maps: the map itself, exact tangent map by forward-mode autograd (``max_lyapunov``; maps
   wrap coordinates, which finite differences cannot straddle);
 * delay equations (finite differences): RK4 on a history buffer of ``--delay-points`` nodes
@@ -12,8 +15,10 @@ Benettin's method, averaged over a few initial conditions near
   linearly interpolated);
 * the PDE: its own ETDRK4 ``step`` at ``metadata.dt`` (autograd tangent).
 
-Prints ``name | kind | reference | estimate | rel. error | ok(≤20%)`` and marks systems on
-``chaosflow.systems.lyapunov.LYAPUNOV_EXCEPTIONS``. Usage::
+Prints ``name | kind | reference | estimate | coarse | rel. error | ok | steps/period | time``
+and marks systems on ``chaosflow.systems.lyapunov.LYAPUNOV_EXCEPTIONS``. ``--json`` writes
+``{name: {"reference", "estimate", "coarse", "steps_per_period", "category"}}``, the input of
+``chaosflow.systems.lyapunov._SWEEP``. Usage::
 
     python benchmarks/lyapunov_sweep.py [--kind flow] [--names Lorenz Henon] [--out table.md]
 """
@@ -31,11 +36,14 @@ import numpy as np
 import torch
 
 from chaosflow.systems import get_system, list_systems
+from chaosflow.systems.catalog._lyapunov_refs import DYSTS_LYAPUNOV
 from chaosflow.systems.lyapunov import (
     LYAPUNOV_EXCEPTIONS,
+    is_conservative,
     map_step,
     max_lyapunov,
     max_lyapunov_fd,
+    mean_divergence,
     relative_error,
     rk4_step,
 )
@@ -71,8 +79,40 @@ def delay_history_step(system, points: int):
     return step, h
 
 
-def estimate(system, args) -> float:
-    """λmax per time unit (mean over ``args.ics`` initial conditions)."""
+def _mean_finite(name: str, lam: np.ndarray) -> float:
+    """Mean over the runs that stayed finite (a start may leave the basin: coexisting
+    unbounded solutions); NaN when none did."""
+    finite = np.isfinite(lam)
+    if not finite.all():
+        print(f"# {name}: {int((~finite).sum())} of {lam.size} runs diverged", file=sys.stderr)
+    return float(np.mean(lam[finite])) if finite.any() else math.nan
+
+
+def flow_estimate(system, steps_per_period: int, args) -> float:
+    """λmax of a flow by RK4 at ``h = P / steps_per_period`` over ``args.periods`` periods."""
+    h = system.metadata.period / steps_per_period
+    n = args.periods * steps_per_period
+    x0 = _initial_conditions(system, args.ics)
+    with np.errstate(all="ignore"):  # a diverging (stiff) run overflows; it is reported
+        lam = max_lyapunov_fd(rk4_step(system, h), x0, n, dt=h, transient=n // 10)
+    return _mean_finite(system.name, lam)
+
+
+def flow_row(system, args) -> dict:
+    """Coarse and fine estimates, refining the step while RK4 diverges (stiff flows)."""
+    spp = args.steps_per_period
+    coarse = flow_estimate(system, spp, args)
+    while not math.isfinite(coarse) and spp * 4 <= args.max_steps_per_period:
+        spp *= 4
+        coarse = flow_estimate(system, spp, args)
+    fine = flow_estimate(system, 2 * spp, args) if math.isfinite(coarse) else math.nan
+    return {"estimate": fine, "coarse": coarse, "steps_per_period": 2 * spp}
+
+
+def estimate(system, args) -> dict:
+    """``{"estimate": λmax per time unit, ...}`` (mean over ``args.ics`` initial conditions)."""
+    if system.kind == "flow":
+        return flow_row(system, args)
     x0 = _initial_conditions(system, args.ics)
     meta = system.metadata
     if system.kind == "map":
@@ -83,75 +123,176 @@ def estimate(system, args) -> float:
         lam = max_lyapunov(
             lambda u: system.step(u, meta.dt, p), x0, n, dt=meta.dt, transient=n // 10
         )
-    elif system.kind == "delay":
+    else:
         step, h = delay_history_step(system, args.delay_points)
         history = np.repeat(x0, args.delay_points + 1, axis=1)  # constant initial history
         n = round(args.delay_periods * meta.period / h)
         lam = max_lyapunov_fd(step, history, n, dt=h, transient=n // 5)
-    else:
-        h = meta.period / args.steps_per_period
-        n = args.periods * args.steps_per_period
-        lam = max_lyapunov_fd(rk4_step(system, h), x0, n, dt=h, transient=n // 10)
-    finite = np.isfinite(lam)
-    if not finite.all():  # a start that left the basin (coexisting unbounded solutions)
-        print(
-            f"# {system.name}: {int((~finite).sum())} of {lam.size} runs diverged", file=sys.stderr
-        )
-    return float(np.mean(lam[finite])) if finite.any() else math.nan
+    return {"estimate": _mean_finite(system.name, lam), "coarse": math.nan}
 
 
-def sweep(names, args):
+def category(row: dict, converged: float) -> str:
+    """``ok`` (within 20%), else the first that applies:
+
+    ``stiff`` (no finite estimate); ``conservative`` (``is_conservative``: the phase space mixes
+    regular islands and chaotic seas and λmax depends on the start); ``unconverged`` (the two
+    steps differ by more than
+    ``converged``); ``regular`` (λmax below 1% growth per period: no chaos from x0); else the
+    estimate is converged and the reference disagrees: ``published``, ``dysts-inconsistent``
+    (dysts' QR spectrum fails an exact property of a flow's spectrum, ``dysts_check``) or
+    ``dysts``.
+    """
+    lam, coarse, period = row["estimate"], row["coarse"], row["period"]
+    if row["error"] <= TOLERANCE:
+        return "ok"
+    if not math.isfinite(lam):
+        return "stiff"
+    if row.get("conservative"):
+        return "conservative"
+    if math.isfinite(coarse) and abs(lam - coarse) > converged * max(abs(lam), abs(coarse)):
+        return "unconverged"
+    if lam * period < 0.01:
+        return "regular"
+    if not row["source"].startswith("dysts"):
+        return "published"
+    return "dysts-inconsistent" if row.get("dysts_check") else "dysts"
+
+
+def dysts_check(name: str, divergence: float) -> str:
+    """Which exact property dysts' QR spectrum of ``name`` fails ('' if none or no spectrum):
+    its sum must be the mean divergence, and one exponent (the flow direction) must vanish."""
+    if name not in DYSTS_LYAPUNOV:
+        return ""
+    qr, _, total, smallest = DYSTS_LYAPUNOV[name]
+    failed = []
+    if abs(total - divergence) > 0.2 * max(abs(divergence), qr):
+        failed.append(f"dysts Σλ {total:.3g} vs ⟨∇·f⟩ {divergence:.3g}")
+    if smallest > 0.1 * qr:
+        failed.append(f"no zero λ_i in dysts' spectrum (min |λ_i| {smallest:.2g})")
+    return "; ".join(failed)
+
+
+def _measured(name: str, system, args, saved: dict) -> dict:
+    """This system's estimates: from ``saved`` (earlier ``--json`` files) or measured now."""
+    if name in saved:
+        keep = ("estimate", "coarse", "steps_per_period", "divergence")
+        return {k: saved[name][k] for k in keep if k in saved[name]} | {"seconds": 0.0}
+    start = time.perf_counter()
+    try:
+        row = estimate(system, args)
+    except Exception as err:  # report and go on: one failure must not stop the sweep
+        row = {"estimate": math.nan, "coarse": math.nan}
+        print(f"# {name}: {type(err).__name__}: {err}", file=sys.stderr)
+    return row | {"seconds": time.perf_counter() - start}
+
+
+def sweep(names, args, saved: dict | None = None):
+    """One row per system; estimates in ``saved`` are reused and compared afresh with the
+    catalog's current references."""
     rows = []
     for name in names:
         system = get_system(name)
+        row = _measured(name, system, args, saved or {})
         ref = system.metadata.lyapunov_max
-        start = time.perf_counter()
-        try:
-            lam = estimate(system, args)
-        except Exception as err:  # report and go on: one failure must not stop the sweep
-            lam = math.nan
-            print(f"# {name}: {type(err).__name__}: {err}", file=sys.stderr)
-        err_rel = relative_error(lam, ref) if math.isfinite(lam) else math.inf
-        rows.append((name, system.kind, ref, lam, err_rel, time.perf_counter() - start))
-        print(_row(rows[-1]), flush=True)
+        lam = row["estimate"]
+        row.update(
+            name=name,
+            kind=system.kind,
+            reference=ref,
+            period=system.metadata.period,
+            error=relative_error(lam, ref) if math.isfinite(lam) else math.inf,
+        )
+        row["source"] = system.metadata.extra.get("lyapunov_source", "")
+        if row["error"] > TOLERANCE and system.kind == "flow":
+            if not math.isfinite(row.get("divergence", math.nan)):
+                spp = row.get("steps_per_period") or 2 * args.steps_per_period
+                row["divergence"] = mean_divergence(system, spp, 30)
+            row["dysts_check"] = dysts_check(name, row["divergence"])
+            row["conservative"] = is_conservative(system)
+        row["category"] = category(row, args.converged)
+        rows.append(row)
+        print(_row(row), flush=True)
     return rows
 
 
 def _row(row) -> str:
-    name, kind, ref, lam, err, seconds = row
-    ok = "yes" if err <= TOLERANCE else ("exception" if name in LYAPUNOV_EXCEPTIONS else "NO")
-    return f"| {name} | {kind} | {ref:.4g} | {lam:.4g} | {err:.1%} | {ok} | {seconds:.0f}s |"
+    if row["error"] <= TOLERANCE:
+        ok = "yes"
+    else:
+        ok = "exception" if row["name"] in LYAPUNOV_EXCEPTIONS else "NO"
+    spp = row.get("steps_per_period", "")
+    return (
+        f"| {row['name']} | {row['kind']} | {row['reference']:.4g} | {row['estimate']:.4g} | "
+        f"{row['coarse']:.4g} | {row['error']:.1%} | {ok} | {row['category']} | {spp} | "
+        f"{row.get('divergence', math.nan):.3g} | {row.get('dysts_check', '')} | "
+        f"{row['seconds']:.0f}s |"
+    )
+
+
+def _literal(value: float) -> str:
+    return "math.nan" if not math.isfinite(value) else f"{value:.3g}"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=["flow", "map", "delay", "pde"])
     parser.add_argument("--names", nargs="*")
-    parser.add_argument("--ics", type=int, default=4, help="initial conditions per system")
-    parser.add_argument("--periods", type=int, default=100)
-    parser.add_argument("--steps-per-period", type=int, default=50)
+    parser.add_argument("--ics", type=int, default=8, help="initial conditions per system")
+    parser.add_argument("--periods", type=int, default=300)
+    parser.add_argument("--steps-per-period", type=int, default=100)
+    parser.add_argument("--max-steps-per-period", type=int, default=6400)
+    parser.add_argument("--converged", type=float, default=0.15)
     parser.add_argument("--map-steps", type=int, default=5000)
     parser.add_argument("--delay-points", type=int, default=50)
     parser.add_argument("--delay-periods", type=float, default=40.0)
     parser.add_argument("--pde-time", type=float, default=1000.0)
     parser.add_argument("--out", type=Path, help="also write the markdown table here")
-    parser.add_argument("--json", type=Path, help="also write {name: [reference, estimate]}")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON, keyed by name")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="earlier --json files whose estimates to reuse (later files win); systems not in "
+        "them are measured",
+    )
+    parser.add_argument("--emit-sweep", action="store_true", help="print _SWEEP lines")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    saved: dict = {}
+    for path in args.reuse:
+        saved.update(json.loads(path.read_text()))
     names = args.names or list_systems(args.kind)
-    header = "| name | kind | reference | estimate | rel. error | ok(≤20%) | time |\n"
-    header += "|---|---|---|---|---|---|---|"
+    header = (
+        "| name | kind | reference | estimate | coarse (2h) | rel. error | ok(≤20%) | "
+        "category | steps/period | mean ∇·f | dysts spectrum fails | time |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    )
     print(header)
-    rows = sweep(names, args)
-    bad = [r[0] for r in rows if r[4] > TOLERANCE and r[0] not in LYAPUNOV_EXCEPTIONS]
+    rows = sweep(names, args, saved)
+    bad = [r["name"] for r in rows if r["error"] > TOLERANCE]
+    bad = [name for name in bad if name not in LYAPUNOV_EXCEPTIONS]
+    counts = {}
+    for r in rows:
+        counts[r["category"]] = counts.get(r["category"], 0) + 1
     summary = (
-        f"\n{len(rows)} systems: {sum(r[4] <= TOLERANCE for r in rows)} within 20%, "
-        f"{sum(r[0] in LYAPUNOV_EXCEPTIONS for r in rows)} on the exception list, "
-        f"{len(bad)} unexplained: {', '.join(bad) or '-'}"
+        f"\n{len(rows)} systems: {counts.get('ok', 0)} within 20%, "
+        f"{sum(r['name'] in LYAPUNOV_EXCEPTIONS for r in rows)} on the exception list, "
+        f"{len(bad)} unexplained: {', '.join(bad) or '-'}\ncategories: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
     print(summary)
     if args.json:
-        args.json.write_text(json.dumps({r[0]: [r[2], r[3]] for r in rows}, indent=1))
+        keep = ("reference", "estimate", "coarse", "steps_per_period", "divergence")
+        keep += ("category", "dysts_check")
+        payload = {r["name"]: {k: r.get(k) for k in keep} for r in rows}
+        args.json.write_text(json.dumps(payload, indent=1))
+    if args.emit_sweep:  # the rows outside 20%, as ``chaosflow.systems.lyapunov._SWEEP`` lines
+        for r in rows:
+            if r["category"] != "ok":
+                values = ", ".join(_literal(r[k]) for k in ("estimate", "coarse", "reference"))
+                note = r.get("dysts_check") or ""
+                print(f'    "{r["name"]}": ("{r["category"]}", {values}, "{note}"),')
     if args.out:
         args.out.write_text(header + "\n" + "\n".join(map(_row, rows)) + "\n" + summary + "\n")
     return 0

@@ -1,4 +1,4 @@
-"""Benettin estimators on exact answers, and the shape of the exception list."""
+"""Benettin estimators on exact answers, the reference rule, and the exception list."""
 
 from __future__ import annotations
 
@@ -7,13 +7,25 @@ import math
 import numpy as np
 import pytest
 
-from chaosflow.systems import Metadata, System, list_systems
+from chaosflow.systems import Metadata, System, get_system, list_systems
 from chaosflow.systems._array import is_torch
+from chaosflow.systems.catalog._lyapunov_refs import (
+    DYSTS_LYAPUNOV,
+    DYSTS_NAIVE,
+    DYSTS_QR,
+    PUBLISHED,
+    reference_lyapunov,
+)
 from chaosflow.systems.lyapunov import (
+    _SWEEP,
+    _WHY,
     LYAPUNOV_EXCEPTIONS,
+    divergence,
+    is_conservative,
     map_step,
     max_lyapunov,
     max_lyapunov_fd,
+    mean_divergence,
     relative_error,
     rk4_step,
 )
@@ -52,3 +64,46 @@ def test_exceptions_name_registered_systems_with_reasons():
         assert name in registered, name
         assert "chaosflow λmax" in reason
         assert "reference" in reason
+
+
+def test_exception_rows_match_the_catalog_and_lie_outside_20_percent():
+    """The table is the sweep's: its references are the catalog's current ones (to the 3
+    digits kept), and every listed flow is outside the 20% agreement it excuses."""
+    for name, (category, fine, _coarse, reference, _detail) in _SWEEP.items():
+        assert category in _WHY, name
+        assert reference == pytest.approx(get_system(name).metadata.lyapunov_max, rel=5e-3)
+        if math.isfinite(fine):
+            assert relative_error(fine, reference) > 0.2, name
+
+
+def test_reference_rule_is_applied_to_every_dysts_flow():
+    for name in DYSTS_LYAPUNOV:
+        meta = get_system(name).metadata
+        value, source = reference_lyapunov(name)
+        assert meta.lyapunov_max == value, name
+        if "lyapunov_source" in meta.extra:  # Lorenz and Rossler live in catalog.flows
+            assert meta.extra["lyapunov_source"] == source
+            assert source in meta.citation
+
+
+def test_reference_rule_order():
+    assert reference_lyapunov("SprottG") == PUBLISHED["SprottG"]  # published beats dysts
+    assert reference_lyapunov("Aizawa") == (DYSTS_LYAPUNOV["Aizawa"][0], DYSTS_QR)
+    # a zero spectrum (Torus) and a missing one (AtmosphericRegime) fall to the naive value
+    for name in ("Torus", "AtmosphericRegime"):
+        assert reference_lyapunov(name) == (DYSTS_LYAPUNOV[name][1], DYSTS_NAIVE)
+
+
+def test_divergence_of_lorenz_is_its_constant_trace():
+    s = get_system("Lorenz")
+    x = np.random.default_rng(3).normal(0.0, 10.0, (16, 3))
+    trace = -(s.params["sigma"] + 1.0 + s.params["beta"])
+    np.testing.assert_allclose(divergence(s, x), trace, rtol=1e-7)
+    assert mean_divergence(s, steps_per_period=50, periods=2) == pytest.approx(trace, rel=1e-7)
+
+
+def test_conservative_flows_are_recognised():
+    for name in ("ArnoldBeltramiChildress", "HenonHeiles", "DoubleGyre", "SprottA"):
+        assert is_conservative(get_system(name)), name
+    for name in ("Lorenz", "Rossler", "SprottB"):
+        assert not is_conservative(get_system(name)), name

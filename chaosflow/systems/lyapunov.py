@@ -23,104 +23,238 @@ from chaosflow.systems._base import System
 
 StepFn = Callable[[torch.Tensor], torch.Tensor]
 
-#: Flow sweep of 2026-11-27 (``benchmarks/lyapunov_sweep.py --kind flow --periods 150``):
-#: name -> (category, chaosflow λmax at h = P/100, at h = P/50, catalog reference). Categories:
-#: ``reference`` — the estimate is step-converged (the two agree within 15%) and the catalog
-#: value, dysts' ``maximum_lyapunov_estimated``, is what disagrees (dysts' own spectra
-#: disagree with it too, e.g. Aizawa 0.135 vs its λ1 0.089); ``regular`` — λmax ≈ 0 from x0
-#: at the default parameters (quasi-periodic, transient chaos, or a conservative flow whose
-#: exponent depends on the initial condition); ``unconverged`` — the two steps disagree by
-#: more than 15%; ``stiff`` — RK4 at h = P/100 diverges, the value is at h = P/1000.
-_SWEEP: dict[str, tuple[str, float, float, float]] = {
-    "Aizawa": ("reference", 0.0867, 0.0857, 0.1349),
-    "AnishchenkoAstakhov": ("reference", 0.0475, 0.0462, 0.1011),
-    "ArnoldBeltramiChildress": ("reference", 0.0406, 0.0364, 0.3667),
-    "ArnoldWeb": ("unconverged", 0.00359, 0.0023, 0.06514),
-    "AtmosphericRegime": ("stiff", 0.00606, math.nan, 0.01054),
-    "BeerRNN": ("unconverged", 0.00202, 0.0136, 0.03877),
-    "BelousovZhabotinsky": ("regular", -4.65e-05, -0.00138, 132.1),
-    "BickleyJet": ("regular", 2.41e-07, 2.52e-07, 3.032e-06),
-    "Blasius": ("reference", 0.0595, 0.0561, 0.126),
-    "BlinkingRotlet": ("unconverged", 0.437, 0.523, 2.12),
-    "BlinkingVortex": ("reference", 0.752, 0.675, 2.863),
-    "Bouali": ("reference", 0.0223, 0.0255, 0.06013),
-    "Bouali2": ("reference", 0.0136, 0.0136, 0.07682),
-    "CaTwoPlus": ("reference", 0.389, 0.343, 0.5803),
-    "CaTwoPlusQuasiperiodic": ("regular", 0.00611, 0.00608, 0.4808),
-    "CellCycle": ("regular", 9.28e-05, 9.09e-05, 0.01017),
-    "CellularNeuralNetwork": ("unconverged", 0.194, 0.284, 2.326),
-    "Chua": ("reference", 0.433, 0.433, 1.23),
-    "CircadianRhythm": ("regular", -1.04e-05, 0.000203, 0.006263),
-    "CoevolvingPredatorPrey": ("reference", 0.0034, math.nan, 0.007327),
-    "Colpitts": ("reference", 0.113, 0.111, 0.3736),
-    "DequanLi": ("reference", 0.289, 0.289, 0.7397),
-    "DoubleGyre": ("unconverged", 0.0708, 0.0902, 0.1219),
-    "DoublePendulum": ("regular", 0.0165, 0.00207, 3.985),
-    "ExcitableCell": ("unconverged", 0.453, 0.756, 0.7164),
-    "FluidTrampoline": ("reference", 0.0513, 0.0569, 0.2231),
-    "ForcedFitzHughNagumo": ("regular", 9.83e-05, 0.00135, 0.007561),
-    "ForcedVanDerPol": ("regular", -0.000773, math.nan, 0.00351),
-    "GuckenheimerHolmes": ("reference", 0.522, 0.453, 0.7886),
-    "HastingsPowell": ("unconverged", 0.00709, -0.00761, 0.01253),
-    "HenonHeiles": ("unconverged", 0.00369, 0.00299, 0.03551),
-    "HindmarshRose": ("reference", 0.213, 0.218, 0.6535),
-    "Hopfield": ("reference", 0.0749, 0.0769, 0.5684),
-    "HyperRossler": ("reference", 0.125, 0.133, 0.1719),
-    "InteriorSquirmer": ("stiff", 0.409, math.nan, 0.8447),
-    "IsothermalChemical": ("regular", 0.00803, 0.00227, 0.4501),
-    "ItikBanksTumor": ("reference", 0.0196, 0.0195, 0.03622),
-    "JerkCircuit": ("stiff", 0.0733, math.nan, 0.2923),
-    "KawczynskiStrizhak": ("regular", -0.0035, -0.00352, 0.07571),
-    "LidDrivenCavityFlow": ("reference", 0.709, 0.657, 2.173),
-    "LiuChen": ("stiff", 0.138, math.nan, 0.2457),
-    "Lorenz84": ("regular", 0.000358, -2.6e-05, 0.4615),
-    "LuChen": ("unconverged", 0.124, 0.805, 0.3267),
-    "MacArthur": ("stiff", 0.0205, math.nan, 0.2495),
-    "MooreSpiegel": ("reference", 0.17, 0.16, 0.6977),
-    "MultiChua": ("reference", 0.26, 0.285, 1.462),
-    "NoseHoover": ("regular", 0.000613, 0.00276, 0.01046),
-    "OscillatingFlow": ("reference", 0.0921, 0.09, 0.1347),
-    "PanXuZhou": ("unconverged", 0.317, 0.594, 0.6132),
-    "PehlivanWei": ("reference", 0.0636, 0.0671, 0.1042),
-    "RabinovichFabrikant": ("reference", 0.183, 0.192, 0.2541),
-    "SaltonSea": ("reference", 0.392, 0.358, 1.07),
-    "SprottA": ("regular", 0.000389, 0.000648, 0.01299),
-    "SprottG": ("reference", 0.0352, 0.0342, 0.09068),
-    "SprottI": ("reference", 0.0131, 0.0121, 0.02322),
-    "SprottJ": ("reference", 0.079, 0.0777, 0.1229),
-    "SprottJerk": ("reference", 0.0558, math.nan, 0.08785),
-    "SprottK": ("reference", 0.0389, 0.0384, 0.05963),
-    "SprottL": ("reference", 0.064, 0.0623, 0.09216),
-    "SprottM": ("reference", 0.0451, 0.0406, 0.08422),
-    "SprottMore": ("regular", 0.00365, 0.00275, 1.095),
-    "SprottN": ("reference", 0.0815, 0.0758, 0.1187),
-    "SprottO": ("reference", 0.0496, 0.0484, 0.09141),
-    "SprottQ": ("reference", 0.113, 0.111, 0.1717),
-    "SprottR": ("reference", 0.0621, 0.0637, 0.09661),
-    "SprottS": ("reference", 0.193, 0.187, 0.2738),
-    "SprottTorus": ("reference", 0.0534, 0.0469, 0.1057),
-    "StickSlipOscillator": ("reference", 0.0239, 0.0204, 0.06406),
-    "SwingingAtwood": ("reference", 0.666, 0.645, 1.011),
-    "Thomas": ("reference", 0.455, 0.494, 0.6324),
-    "Torus": ("regular", 8.27e-09, -1.22e-09, 0.008173),
-    "Tsucs2": ("unconverged", 0.00984, 0.00143, 0.1362),
-    "WindmiReduced": ("unconverged", 0.296, 0.353, 0.4035),
-    "YuWang2": ("reference", 0.49, 0.427, 1.158),
-    # delay equations: 100 vs 50 history nodes per delay, 150 periods
-    "PiecewiseCircuit": ("reference", 0.0254, 0.0246, 0.0361),
-    "SprottDelay": ("unconverged", 0.063, 0.0405, 0.0795),
+#: Flow sweep (``benchmarks/lyapunov_sweep.py --kind flow``; table and command in
+#: ``benchmarks/results/lyapunov_flows.txt``): RK4 at h = P/200 and P/100 (P the dominant
+#: period; P/800 and P/400 where P/100 diverges), 300 periods, 8 starts 1e-5 around x0, against
+#: ``metadata.lyapunov_max`` (rule: ``chaosflow.systems.catalog._lyapunov_refs``). Flows outside
+#: 20%: name -> (category, chaosflow λmax at the finer step, at twice that step, reference,
+#: detail). The categories are the sweep's (``lyapunov_sweep.category``), in this order.
+_SWEEP: dict[str, tuple[str, float, float, float, str]] = {
+    "ArnoldBeltramiChildress": (
+        "conservative",
+        0.124,
+        0.107,
+        1.47,
+        "dysts Σλ -0.925 vs ⟨∇·f⟩ 0",
+    ),
+    "ArnoldWeb": ("conservative", 0.00538, 0.00593, 0.0627, "dysts Σλ 0.0607 vs ⟨∇·f⟩ 0"),
+    "AtmosphericRegime": ("unconverged", -1.72e-05, 0.00994, 0.0105, ""),
+    "BeerRNN": ("unconverged", 0.00917, 0.00212, 0.0163, ""),
+    "BelousovZhabotinsky": (
+        "unconverged",
+        -0.000181,
+        -8.48e-05,
+        115,
+        "dysts Σλ -5.42e+03 vs ⟨∇·f⟩ -176",
+    ),
+    "BickleyJet": (
+        "conservative",
+        2.47e-07,
+        2.48e-07,
+        1.96e-07,
+        "dysts Σλ 1.03e-07 vs ⟨∇·f⟩ 1.44e-16",
+    ),
+    "Blasius": ("dysts", 0.0589, 0.0585, 0.0471, ""),
+    "BlinkingRotlet": ("conservative", 0.554, 0.454, 5.61, ""),
+    "BlinkingVortex": ("conservative", 0.72, 0.804, 4.88, ""),
+    "Bouali": ("dysts", 0.0226, 0.0204, 0.0491, ""),
+    "Bouali2": (
+        "regular",
+        0.00169,
+        0.00169,
+        0.0204,
+        "dysts Σλ 0.0141 vs ⟨∇·f⟩ -0.0298; no zero λ_i in dysts' spectrum (min |λ_i| 0.0033)",
+    ),
+    "CaTwoPlus": ("dysts", 0.373, 0.379, 0.579, ""),
+    "CaTwoPlusQuasiperiodic": (
+        "regular",
+        0.00033,
+        0.000336,
+        0.162,
+        "dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no zero λ_i in dysts' spectrum (min |λ_i| 0.022)",
+    ),
+    "CellularNeuralNetwork": ("unconverged", 0.149, 0.202, 0.098, ""),
+    "CircadianRhythm": ("unconverged", -0.000149, -9.83e-05, 0.093, ""),
+    "CoevolvingPredatorPrey": (
+        "unconverged",
+        0.00276,
+        0.00336,
+        0.00349,
+        "dysts Σλ -1.96 vs ⟨∇·f⟩ -1.52; no zero λ_i in dysts' spectrum (min |λ_i| 0.0017)",
+    ),
+    "Colpitts": ("dysts", 0.104, 0.113, 0.138, ""),
+    "Coullet": ("unconverged", 0.085, 0.107, 0.149, ""),
+    "Dadras": ("dysts", 0.375, 0.359, 0.473, ""),
+    "DequanLi": ("regular", 0.0329, 0.0329, 1.86, "dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72"),
+    "DoublePendulum": (
+        "conservative",
+        0.102,
+        0.00643,
+        8.46,
+        "dysts Σλ -2.05 vs ⟨∇·f⟩ 2.64e-09",
+    ),
+    "Duffing": ("dysts-inconsistent", 0.129, 0.125, 0.0995, "dysts Σλ -0.0761 vs ⟨∇·f⟩ -0.1"),
+    "ExcitableCell": ("unconverged", 0.488, 0.378, 17, "dysts Σλ -113 vs ⟨∇·f⟩ -28.5"),
+    "FluidTrampoline": ("dysts", 0.0442, 0.0455, 0.0808, ""),
+    "ForcedBrusselator": (
+        "dysts-inconsistent",
+        0.0153,
+        0.0154,
+        0.00283,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.0028)",
+    ),
+    "ForcedFitzHughNagumo": (
+        "unconverged",
+        0.000359,
+        -0.000338,
+        0.000627,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
+    ),
+    "ForcedVanDerPol": (
+        "unconverged",
+        -4.35e-05,
+        -2.9e-05,
+        0.265,
+        "dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2",
+    ),
+    "GuckenheimerHolmes": (
+        "dysts-inconsistent",
+        0.477,
+        0.469,
+        0.341,
+        "dysts Σλ -0.584 vs ⟨∇·f⟩ -1.04",
+    ),
+    "Hadley": ("dysts-inconsistent", 0.199, 0.205, 0.312, "dysts Σλ -0.117 vs ⟨∇·f⟩ -0.28"),
+    "HastingsPowell": (
+        "dysts-inconsistent",
+        0.00677,
+        0.00702,
+        0.00859,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.0058)",
+    ),
+    "HenonHeiles": ("conservative", 0.00103, 0.00102, 0.0267, "dysts Σλ 0.0271 vs ⟨∇·f⟩ 0"),
+    "HyperRossler": (
+        "dysts-inconsistent",
+        0.106,
+        0.109,
+        0.279,
+        "dysts Σλ -70.3 vs ⟨∇·f⟩ -34.4",
+    ),
+    "HyperYan": (
+        "dysts-inconsistent",
+        1.21,
+        1.21,
+        0.912,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.15)",
+    ),
+    "HyperYangChen": ("dysts", 0.376, 0.361, 0.574, ""),
+    "InteriorSquirmer": (
+        "conservative",
+        0.404,
+        0.424,
+        0.845,
+        "dysts Σλ 0.179 vs ⟨∇·f⟩ 0.0016",
+    ),
+    "IsothermalChemical": (
+        "dysts-inconsistent",
+        0.123,
+        0.132,
+        0.337,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.051)",
+    ),
+    "JerkCircuit": (
+        "unconverged",
+        0.0756,
+        0.0955,
+        0.395,
+        "dysts Σλ -0.561 vs ⟨∇·f⟩ -1; no zero λ_i in dysts' spectrum (min |λ_i| 0.18)",
+    ),
+    "KawczynskiStrizhak": (
+        "regular",
+        0.000426,
+        0.000433,
+        0.0256,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.026)",
+    ),
+    "Laser": ("dysts", 0.579, 0.577, 0.764, ""),
+    "LidDrivenCavityFlow": ("conservative", 0.7, 0.682, 1.01, ""),
+    "LiuChen": (
+        "unconverged",
+        0.0835,
+        0.113,
+        0.213,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
+    ),
+    "Lorenz84": ("unconverged", 0.294, -9.29e-05, 1.05, "dysts Σλ -1.25 vs ⟨∇·f⟩ -2.21"),
+    "LuChen": (
+        "unconverged",
+        0.301,
+        0.00494,
+        0.665,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.15)",
+    ),
+    "LuChenCheng": ("dysts", 0.264, 0.27, 0.351, ""),
+    "MacArthur": ("dysts", 0.0204, 0.0196, 0.194, ""),
+    "MooreSpiegel": ("dysts", 0.162, 0.159, 0.407, ""),
+    "NoseHoover": ("conservative", 0.0362, 0.0439, 0.0476, "dysts Σλ 0.0373 vs ⟨∇·f⟩ 0.00848"),
+    "OscillatingFlow": ("conservative", 0.0894, 0.0953, 0.427, ""),
+    "PanXuZhou": ("unconverged", 0.434, 0.358, 0.87, ""),
+    "PehlivanWei": ("dysts", 0.0738, 0.075, 0.0951, ""),
+    "SprottMore": ("regular", 0.00129, 0.00116, 0.325, ""),
+    "SprottTorus": ("dysts", 0.0568, 0.0546, 0.297, ""),
+    "StickSlipOscillator": (
+        "unconverged",
+        0.0494,
+        0.0325,
+        0.0707,
+        "dysts Σλ 0.0495 vs ⟨∇·f⟩ 0.00404",
+    ),
+    "SwingingAtwood": (
+        "conservative",
+        0.323,
+        0.0695,
+        7.74,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 3)",
+    ),
+    "Thomas": ("dysts", 0.491, 0.461, 0.759, ""),
+    "Torus": ("conservative", 2.95e-10, 2.89e-09, 0.00817, ""),
+    "Tsucs2": (
+        "dysts-inconsistent",
+        0.0313,
+        0.0317,
+        0.641,
+        "dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
+    ),
+    "TurchinHanski": (
+        "dysts-inconsistent",
+        0.111,
+        0.107,
+        0.0372,
+        "no zero λ_i in dysts' spectrum (min |λ_i| 0.037)",
+    ),
+    "YuWang": ("unconverged", 1.35, 1.8, 2.46, ""),
+    "YuWang2": ("dysts", 0.499, 0.487, 0.803, ""),
 }
 _WHY = {
-    "reference": "the catalog reference (dysts estimate) disagrees with the step-converged",
-    "regular": "no chaos found from x0 at default parameters:",
-    "unconverged": "the estimate is not step-converged:",
-    "stiff": "stiff (RK4 diverges at P/100); at h = P/1000",
+    "stiff": "RK4 from x0 diverges at every step down to P/6400",
+    "conservative": "conservative flow: λmax depends on the start (islands and chaotic seas)",
+    "unconverged": "not step-converged (the two steps differ by more than 15%)",
+    "regular": "no chaos from x0 at the default parameters (λmax·P < 0.01)",
+    "published": "converged, but outside 20% of the published value",
+    "dysts-inconsistent": "converged; the reference is dysts' QR λ1, whose spectrum fails an "
+    "exact test",
+    "dysts": "converged; the reference is dysts' QR λ1, a 30-period estimate (within 20% of "
+    "the published value for 12 of the 21 flows that have one)",
 }
 
 
-def _reason(category: str, fine: float, coarse: float, reference: float) -> str:
+def _reason(category: str, fine: float, coarse: float, reference: float, detail: str) -> str:
     coarse_text = "" if math.isnan(coarse) else f" ({coarse:.3g} at twice the step)"
-    return f"{_WHY[category]} chaosflow λmax {fine:.3g}{coarse_text} vs reference {reference:.4g}"
+    detail_text = f" ({detail})" if detail else ""
+    return (
+        f"{_WHY[category]}{detail_text}: chaosflow λmax {fine:.3g}{coarse_text} vs reference "
+        f"{reference:.4g}"
+    )
 
 
 #: name -> why the 20% agreement test of ``benchmarks/lyapunov_sweep.py`` does not apply.
@@ -235,3 +369,64 @@ def map_step(system: System, params: Mapping | None = None) -> StepFn:
 def relative_error(estimate: float, reference: float) -> float:
     """``|estimate - reference| / |reference|`` (``inf`` for a zero reference)."""
     return abs(estimate - reference) / abs(reference) if reference else math.inf
+
+
+#: Conservative flows whose right-hand side is not divergence-free in the catalog's coordinates:
+#: the time-reversible Nosé–Hoover flows (∇·f = z; Hoover 1985), the stirring flows written in
+#: polar coordinates (r, θ) and the double pendulum in angle / angular-velocity coordinates
+#: (area- or volume-preserving in canonical coordinates; dysts marks them Hamiltonian).
+CONSERVATIVE_ELSEWHERE = frozenset(
+    {"SprottA", "NoseHoover", "BlinkingRotlet", "BlinkingVortex", "InteriorSquirmer"}
+    | {"DoublePendulum"}
+)
+
+
+def divergence(system: System, x: np.ndarray, params: Mapping | None = None) -> np.ndarray:
+    """∇·f at the states ``x: [batch, dim]`` by central differences; returns ``[batch]``."""
+    p = dict(system.params if params is None else params)
+    out = np.zeros(x.shape[0])
+    for i in range(system.dim):
+        delta = 1e-6 * (1.0 + np.abs(x[:, i]))
+        bump = np.zeros_like(x)
+        bump[:, i] = delta
+        ahead, behind = system.rhs(0.0, x + bump, p), system.rhs(0.0, x - bump, p)
+        out += (ahead[:, i] - behind[:, i]) / (2 * delta)
+    return out
+
+
+def mean_divergence(
+    system: System, steps_per_period: int, periods: int, ics: int = 4, seed: int = 1
+) -> float:
+    """Time average of ∇·f along RK4 orbits (h = P / ``steps_per_period``) from ``ics`` starts
+    1e-5 around x0, over ``periods`` periods after ``periods / 10``; NaN if all diverge.
+
+    The Lyapunov exponents of a flow sum to this average, so it checks a reference spectrum
+    independently of any exponent estimate.
+    """
+    h = system.metadata.period / steps_per_period
+    step = rk4_step(system, h)
+    x0 = np.asarray(system.metadata.x0, dtype=np.float64)
+    noise = np.random.default_rng(seed).standard_normal((ics, system.dim))
+    x = x0 + 1e-5 * (1.0 + np.abs(x0)) * noise
+    total, n = np.zeros(ics), periods * steps_per_period
+    with np.errstate(all="ignore"):  # a diverging start is dropped below
+        for i in range(n + n // 10):
+            x = step(x)
+            if i >= n // 10:
+                total += divergence(system, x)
+    finite = np.isfinite(total)
+    return float(np.mean(total[finite]) / n) if finite.any() else math.nan
+
+
+def is_conservative(system: System) -> bool:
+    """∇·f vanishes at 64 random points around x0 (|∇·f| < 1e-6), or ``CONSERVATIVE_ELSEWHERE``.
+
+    In a conservative flow regular islands and chaotic seas coexist, so λmax depends on the
+    start and one start's estimate is no test of an average over starts.
+    """
+    if system.name in CONSERVATIVE_ELSEWHERE:
+        return True
+    x0 = np.asarray(system.metadata.x0, dtype=np.float64)
+    x = x0 + (1.0 + np.abs(x0)) * np.random.default_rng(0).standard_normal((64, system.dim))
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(divergence(system, x)) < 1e-6))

@@ -14,6 +14,7 @@ from typing import Any
 from chaosflow.systems._array import namespace
 from chaosflow.systems._base import Metadata, Rhs, System
 from chaosflow.systems._registry import register_system
+from chaosflow.systems.catalog._lyapunov_refs import reference_lyapunov
 
 _VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
 
@@ -40,7 +41,6 @@ def dysts_flow(
     *,
     x0: Sequence[float],
     period: float,
-    lyapunov_max: float,
     dysts_dt: float,
     citation: str,
     description: str = "",
@@ -54,8 +54,11 @@ def dysts_flow(
     ``dt`` overrides the output step where ``period / 30`` would undersample a faster
     oscillation than the dominant period. ``smooth=False`` marks a right-hand side with kinks
     or jumps (``abs``, switches), where high-order steps stop converging at their order.
+    ``metadata.lyapunov_max`` follows ``_lyapunov_refs.reference_lyapunov`` (one rule for every
+    dysts flow); its source is in the citation and in ``metadata.extra["lyapunov_source"]``.
     """
-    extra: dict[str, Any] = {"dysts_dt": dysts_dt}
+    lyapunov_max, source = reference_lyapunov(name)
+    extra: dict[str, Any] = {"dysts_dt": dysts_dt, "lyapunov_source": source}
     if unbounded:
         extra["unbounded_indices"] = tuple(unbounded)
     if nonautonomous:
@@ -73,7 +76,7 @@ def dysts_flow(
             period=period,
             lyapunov_max=lyapunov_max,
             x0=tuple(float(v) for v in x0),
-            citation=f"{citation} ; {_VALUES}",
+            citation=f"{citation} ; λmax: {source} ; {_VALUES}",
             description=description,
             extra=extra,
         ),

@@ -66,7 +66,6 @@ dysts_flow(
     {"a": 0.95, "b": 0.7, "c": 0.6, "d": 3.5, "e": 0.25, "f": 0.1},
     x0=(-0.78450179, -0.62887672, -0.17620268),
     period=2.5837,
-    lyapunov_max=0.13489555530106362,
     dysts_dt=0.0005168261376896056,
     citation="Aizawa, Y. & Uezu, T. (1982) Topological aspects in chaos and in 2^k-period "
     "doubling cascade. Prog. Theor. Phys. 67, 982. Langford (1984) Numerical studies of torus "
@@ -86,7 +85,6 @@ dysts_flow(
     {"eta": 0.5, "mu": 1.2},
     x0=(3.6225814, 3.3226339, 1.9973142),
     period=6.814,
-    lyapunov_max=0.10107726791527546,
     dysts_dt=0.001363027171195199,
     citation="Anishchenko, V. S. et al. (2007) Nonlinear Dynamics of Chaotic and Stochastic "
     "Systems: Tutorial and Modern Developments. Springer",
@@ -109,7 +107,6 @@ dysts_flow(
     {"a": -5.5, "b": 4.5, "c": 1.0, "d": -1.0},
     x0=(-2.7515698, 0.19079818, 3.4703629),
     period=3.1641,
-    lyapunov_max=0.23737468667051287,
     dysts_dt=0.000632925487581133,
     citation=_ARNEODO_CITATION,
     description="A modified Lotka-Volterra ecosystem (the ACT attractor).",
@@ -120,7 +117,6 @@ dysts_flow(
     {"a": -0.8, "b": 1.1, "c": 0.45, "d": -1.0},
     x0=(0.34539837958549907, 0.4284701181998099, 0.086983698175975),
     period=5.7663,
-    lyapunov_max=0.13718762024831516,
     dysts_dt=0.0011534522420402027,
     citation=_ARNEODO_CITATION,
     description="A variant of the Arneodo attractor.",
@@ -146,7 +142,6 @@ dysts_flow(
     {"a": 1.73205, "b": 1.41421, "c": 1.0},
     x0=(147.91266, -1762.805, -647.37622),
     period=2.8508,
-    lyapunov_max=0.3667300080060703,
     dysts_dt=0.0005702550425070285,
     citation="Arnold, V. I. (1966) J. Appl. Math. Mech. 30, 223",
     description="ABC flow: an exact steady solution of Euler's equations (angles unbounded).",
@@ -175,7 +170,6 @@ dysts_flow(
     {"mu": 0.01, "w": 1.0},
     x0=(0.10469507, 0.0892929984, 11025.3686, 6055.32273, 0.1),
     period=67.25,
-    lyapunov_max=0.06514413995171335,
     dysts_dt=0.013452242040339115,
     citation="Froeschle, C., Guzzo, M. & Lega, E. (2000) Graphical evolution of the Arnold "
     "web: from order to chaos. Science 289",
@@ -203,7 +197,6 @@ dysts_flow(
     {"alpha": -2.0, "beta": -5.0, "mu1": 0.05, "mu2": -0.01, "omega": 3.0, "sigma": 1.1},
     x0=(0.026544189906947246, 0.20580772677536016, 0.43758119702219506),
     period=89.59496756697331,
-    lyapunov_max=0.010543274932274862,
     dysts_dt=0.01792198051014566,
     # The dominant period is the slow regime switching; the fast oscillation (omega = 3) has
     # period 2.1, which period / 30 = 3 would alias.
@@ -239,7 +232,6 @@ dysts_flow(
     },
     x0=(1.5014532, 2.3742845, 0.65819415),
     period=181.58,
-    lyapunov_max=0.038767800131815223,
     dysts_dt=0.03632205367561255,
     citation="Beer, R. D. (1995) On the dynamics of small continuous-time recurrent neural "
     "networks. Adapt. Behav. 3(4), 469",
@@ -296,7 +288,6 @@ dysts_flow(
     },
     x0=(0.023491701, 0.61703254, 0.84669066),
     period=0.018257,
-    lyapunov_max=132.08766434104578,
     dysts_dt=3.6520086681113285e-06,
     citation="Gyorgyi, L. & Field, R. J. (1992) A three-variable model of deterministic chaos "
     "in the Belousov-Zhabotinsky reaction. Nature 355, 808",
@@ -343,7 +334,6 @@ dysts_flow(
     },
     x0=(-0.4, 0.3, 0.0),
     period=87826.57,
-    lyapunov_max=3.0318672544949706e-06,
     dysts_dt=17.56824204034172,
     citation="Hadjighasem, A., Karrasch, D., Teramoto, H. & Haller, G. (2016) A spectral "
     "clustering approach to Lagrangian vortex detection. Phys. Rev. E 93, 063107",
@@ -376,7 +366,6 @@ dysts_flow(
     },
     x0=(4.031713, 5.1113788, 0.016508812),
     period=6.6038,
-    lyapunov_max=0.12597339364128174,
     dysts_dt=0.0013209801633604456,
     citation="Blasius, B., Huppert, A. & Stone, L. (1999) Complex dynamics and phase "
     "synchronization in spatially extended ecological systems. Nature 399, 354",
@@ -420,7 +409,6 @@ dysts_flow(
     {"a": 1.0, "b": 0.5298833894399929, "bc": 1.0, "sigma": -1.0, "tau": 3.0},
     x0=(-0.08541919, -0.05204435, 0.0),
     period=2.9520625,
-    lyapunov_max=2.120338159738003,
     dysts_dt=0.0005905109184863022,
     citation="Meleshko, V. V. & Aref, H. (1996) A blinking rotlet model for chaotic "
     "advection. Phys. Fluids 8, 3215. See also Tallapragada & Sudarsanam, PRE 2019",
@@ -434,7 +422,6 @@ dysts_flow(
     {"a": 1.0, "b": 0.5, "bc": 0.0, "sigma": -1.0, "tau": 3.0},
     x0=(-0.08541919, -0.05204435, 0.0),
     period=2.7616666666666667,
-    lyapunov_max=2.863016777441748,
     dysts_dt=0.0005524254042340715,
     citation="Aref, H. (1984) Stirring by chaotic advection. J. Fluid Mech. 143, 1",
     description="Aref's blinking vortex: two alternating point vortices; state (r, theta, time).",
@@ -465,7 +452,6 @@ dysts_flow(
     {"a": 1.0, "b": -0.3, "bb": 1.0, "c": 0.05, "g": 1.0, "m": 1.0, "y0": 4.0},
     x0=(0.38673159, 3.0544196, -0.0067836194),
     period=3.0411,
-    lyapunov_max=0.06012563518102038,
     dysts_dt=0.0006083213868978987,
     citation=_BOUALI_CITATION,
     description="Economic cycles with fluctuating demand.",
@@ -476,7 +462,6 @@ dysts_flow(
     {"a": 3.0, "b": 2.2, "bb": 0.0, "c": 0.0, "g": 1.0, "m": -0.0026667, "y0": 1.0},
     x0=(-0.79392257, 1.3617589, -0.030578888),
     period=2.6779,
-    lyapunov_max=0.07681730213975516,
     dysts_dt=0.0005356692782129358,
     citation=_BOUALI_CITATION,
     description="A modified economic cycle model.",
@@ -495,7 +480,6 @@ dysts_flow(
     {"e": 13.0, "n": 10.0},
     x0=(-0.79153188, 0.65244479, 0.22517831),
     period=0.78333,
-    lyapunov_max=2.324596351534631,
     dysts_dt=0.00015669211535254134,
     citation="Shaw, R. (1981) Strange attractors, chaotic behavior, and information flow. "
     "Z. Naturforsch. A 36, 80",

@@ -60,7 +60,6 @@ dysts_flow(
     },
     x0=(0.26162904, 1.0055612, 0.14407867),
     period=1.343,
-    lyapunov_max=0.5802865327706731,
     dysts_dt=0.000268644774129001,
     citation=_CA_CITATION,
     description="Intracellular calcium oscillations; state (cytosolic Ca, stored Ca, IP3).",
@@ -91,7 +90,6 @@ dysts_flow(
     },
     x0=(0.26321067, 0.87886607, 0.3148781),
     period=0.65614,
-    lyapunov_max=0.48083152954373326,
     dysts_dt=0.00013124987497917573,
     citation=_CA_CITATION,
     description="Calcium oscillations at dysts' quasiperiodic parameter values.",
@@ -135,9 +133,11 @@ dysts_flow(
         "vd": 0.025,
         "vi": 0.05,
     },
-    x0=(0.71565329, 0.9489355, 0.98910371, 0.72138631, 0.94987035, 0.98912572),
+    # dysts' x0 sits where RK4 at P/100 leaves for a slow periodic orbit (λmax ≈ 1e-4) and at
+    # P/200 stays chaotic; this point, where the P/200 orbit from dysts' x0 is after 100
+    # periods, is on the chaotic attractor.
+    x0=(0.85513, 0.96404, 0.98945, 0.85546, 0.96406, 0.98945),
     period=204.71,
-    lyapunov_max=0.010172128409635746,
     dysts_dt=0.04094882480413617,
     citation="Romond, P.-C., Rustici, M., Gonze, D. & Goldbeter, A. (1999) Alternating "
     "oscillations and chaos in a model of two coupled biochemical oscillators driving "
@@ -172,7 +172,6 @@ dysts_flow(
     {"a": 4.4, "b": 3.21, "c": 1.1, "d": 1.24},
     x0=(-0.26574016, -0.36754928, -0.073094132),
     period=3.2,
-    lyapunov_max=2.3258468977096562,
     dysts_dt=0.0006401066844473746,
     citation="Arena, P., Caponetto, R., Fortuna, L. & Porto, D. (1998) Bifurcation and chaos "
     "in noninteger order cellular neural networks. Int. J. Bifurcation Chaos 8, 1527",
@@ -193,7 +192,6 @@ dysts_flow(
     {"a": 35.0, "b": 3.0, "c": 28.0},
     x0=(3.2689697, 5.2990458, 19.435349),
     period=0.58689,
-    lyapunov_max=2.005961349488129,
     dysts_dt=0.00011739756626106157,
     citation="Chen, G. & Ueta, T. (1999) Yet another chaotic attractor. Int. J. Bifurcation "
     "Chaos 9, 1465. dysts cites Chen (1997) Proc. First Int. Conf. Control of Oscillations "
@@ -213,7 +211,6 @@ dysts_flow(
     {"a": 5.0, "b": -10.0, "c": -0.38},
     x0=(0.17177112, 0.10360479, 6.2553878),
     period=2.8043,
-    lyapunov_max=0.16363115430160305,
     dysts_dt=0.0005609534922487569,
     citation="Chen, H.-K. & Lee, C.-I. (2004) Anti-control of chaos in rigid body motion. "
     "Chaos Solitons Fractals 21, 957",
@@ -235,7 +232,6 @@ dysts_flow(
     {"alpha": 15.6, "beta": 28.0, "m0": -1.142857, "m1": -0.71429},
     x0=(1.1262351, -0.11386474, -0.78324421),
     period=1.4235,
-    lyapunov_max=1.2301163591725595,
     dysts_dt=0.0002847474579095888,
     citation="Chua, L. O. (1969) Introduction to Nonlinear Network Theory. McGraw-Hill; "
     "double scroll: Matsumoto, T. (1984) IEEE Trans. Circuits Syst. 31, 1055",
@@ -282,7 +278,6 @@ dysts_flow(
     },
     x0=(1.5401187, 5.3707921, 41.054266, 11.619073, 2004.0233),
     period=27.0,
-    lyapunov_max=0.006263277393890506,
     dysts_dt=0.005400900150025336,
     citation="Leloup, J.-C., Gonze, D. & Goldbeter, A. (1999) Limit cycle models for "
     "circadian rhythms based on transcriptional regulation in Drosophila and Neurospora. "
@@ -332,7 +327,6 @@ dysts_flow(
     },
     x0=(0.10946017, 0.46664421, 0.66580212),
     period=122.77,
-    lyapunov_max=0.00732698039035783,
     dysts_dt=0.02455809301550289,
     citation="Gilpin, W. & Feldman, M. W. (2017) A phase transition induces chaos in a "
     "predator-prey ecosystem with a dynamic fitness landscape. PLOS Comput. Biol. 13, e1005644",
@@ -353,7 +347,6 @@ dysts_flow(
     {"a": 30.0, "b": 0.8, "c": 20.0, "d": 0.08, "e": 10.0},
     x0=(8.9389043, 0.64637337, 8.7869304),
     period=4.2676,
-    lyapunov_max=0.3736008151161584,
     dysts_dt=0.0008536622770461122,
     citation="Kennedy, M. P. (1994) Chaos in the Colpitts oscillator. IEEE Trans. Circuits "
     "Syst. I 41, 771; Li, Zhou & Yang, Chaos Solitons Fractals",
@@ -375,7 +368,6 @@ dysts_flow(
     {"c": 2.0, "e": 9.0, "o": 2.7, "p": 3.0, "r": 1.7},
     x0=(1.0284085, -3.5348655, -0.72081646),
     period=3.2886,
-    lyapunov_max=0.40591521049520063,
     dysts_dt=0.0006578296382730287,
     citation="Dadras, S. & Momeni, H. R. (2009) A novel three-dimensional autonomous chaotic "
     "system generating two, three and four-scroll attractors. Phys. Lett. A 373, 3637",
@@ -400,7 +392,6 @@ dysts_flow(
     {"a": 40.0, "c": 1.833, "d": 0.16, "eps": 0.65, "f": 20.0, "k": 55.0},
     x0=(-11.395722, -104.12614, 202.46173),
     period=0.083806,
-    lyapunov_max=0.739747976641268,
     dysts_dt=1.6763993998996084e-05,
     citation="Li, D. (2008) A three-scroll chaotic attractor. Phys. Lett. A 372, 387",
     description="Three-scroll unified chaotic system (related to TSUCS-2).",
@@ -429,7 +420,6 @@ dysts_flow(
     {"alpha": 0.1, "eps": 0.1, "omega": 0.62832},
     x0=(1.5327241, 0.99802126, 3879.3323),
     period=13.953,
-    lyapunov_max=0.12185254082886439,
     dysts_dt=0.002791065177530072,
     citation="Shadden, S. C., Lekien, F. & Marsden, J. E. (2005) Definition and properties of "
     "Lagrangian coherent structures from finite-time Lyapunov exponents in two-dimensional "
@@ -468,7 +458,6 @@ dysts_flow(
     {"d": 1.0, "m": 1.0},
     x0=(-44.334542, 223.53554, -1.2249799, 2.535486),
     period=4.0234,
-    lyapunov_max=3.985298067514186,
     dysts_dt=0.0008048141356891847,
     citation="Double pendulum of two uniform rods (length d, mass m, g = 9.82), Hamiltonian "
     "form in angles and conjugate momenta; see Marion, J. B. (2013) Classical Dynamics of "
@@ -498,7 +487,6 @@ dysts_flow(
     {"alpha": 1.0, "beta": -1.0, "delta": 0.1, "gamma": 0.35, "omega": 1.4},
     x0=(-1.1635382, -0.5092374, 0.0),
     period=7.4496,
-    lyapunov_max=0.14026545752865122,
     dysts_dt=0.0014901683613936711,
     citation="Duffing, G. (1918) Erzwungene Schwingungen bei veränderlicher Eigenfrequenz und "
     "ihre technische Bedeutung. Vieweg, Braunschweig",

@@ -50,7 +50,6 @@ dysts_flow(
     },
     x0=(-44.57779976420271, 0.13121643614884418, 0.4658533583951385),
     period=0.5528,
-    lyapunov_max=0.7164303367057223,
     dysts_dt=0.00011057842973826836,
     citation="Chay, T. R. (1985) Chaos in a three-variable model of an excitable cell. "
     "Physica D 16, 233",
@@ -71,7 +70,6 @@ dysts_flow(
     {"a": 0.001, "b": 0.2, "c": 1.1},
     x0=(-0.51664739, -3.9568707, 0.0012893581),
     period=9.8932,
-    lyapunov_max=0.09354106442670211,
     dysts_dt=0.001978969828304571,
     citation="Cai, G. & Huang, J. (2007) A new finance chaotic attractor. Int. J. Nonlinear Sci. 3",
     description="Interest rate, investment demand and price index under varying savings.",
@@ -92,7 +90,6 @@ dysts_flow(
     {"gamma": 1.82, "psi": 0.01019, "w": 1.21},
     x0=(-0.65820064, -2.8807787, 0.1),
     period=7.7351,
-    lyapunov_max=0.22311237411461174,
     dysts_dt=0.0015472778796464582,
     citation="Gilet, T. & Bush, J. W. M. (2009) The fluid trampoline: droplets bouncing on a "
     "soap film. J. Fluid Mech. 625, 167",
@@ -122,7 +119,6 @@ dysts_flow(
     {"a": 0.4, "b": 1.2, "f": 0.05, "w": 0.81},
     x0=(0.40635464, 1.8192295, 6381.6484),
     period=20.411,
-    lyapunov_max=0.015326007974604663,
     dysts_dt=0.004082880480079893,
     citation="Prigogine, I. (1980) From Being to Becoming: Time and Complexity in the Physical "
     "Sciences. W. H. Freeman, New York",
@@ -157,7 +153,6 @@ dysts_flow(
     },
     x0=(-1.2155252, -0.046470891, 0.0),
     period=42.12235294117647,
-    lyapunov_max=0.007561278655908403,
     dysts_dt=0.008425874900717644,
     citation="FitzHugh, R. (1961) Impulses and physiological states in theoretical models of "
     "nerve membrane. Biophys. J. 1, 445",
@@ -179,7 +174,6 @@ dysts_flow(
     {"a": 1.2, "mu": 8.53, "w": 0.63},
     x0=(-1.520504, 0.19640249, 687.39073),
     period=14.476875,
-    lyapunov_max=0.0035097622587646343,
     dysts_dt=0.0028958576429408823,
     citation="van der Pol, B. (1920) A theory of the amplitude of free and forced triode "
     "vibrations. Radio Review 1, 701",
@@ -200,7 +194,6 @@ dysts_flow(
     {"a": 0.44, "b": 1.1, "c": 1.0},
     x0=(-0.053772565, -0.26162564, 0.33501557),
     period=5.9431,
-    lyapunov_max=0.10509061137519304,
     dysts_dt=0.0011888181363559625,
     citation="Genesio, R. & Tesi, A. (1992) Harmonic balance methods for the analysis of "
     "chaotic dynamics in nonlinear systems. Automatica 28, 531",
@@ -227,7 +220,6 @@ dysts_flow(
     {"a": 0.4, "b": 20.25, "c": 3.0, "d": 1.6, "e": 1.7, "f": 0.44},
     x0=(-0.55582369, 0.05181624, 0.37766104),
     period=0.3076923076923077,
-    lyapunov_max=0.7885729042404602,
     dysts_dt=6.154871965840413e-05,
     citation="Guckenheimer, J. & Holmes, P. (1983) Nonlinear Oscillations, Dynamical Systems, "
     "and Bifurcations of Vector Fields. Springer, Applied Mathematical Sciences 42",
@@ -253,7 +245,6 @@ dysts_flow(
     {"a": 0.2, "b": 4.0, "f": 9.0, "g": 1.0},
     x0=(1.3664423, 0.9309146, 0.64283417),
     period=1.4541,
-    lyapunov_max=0.2386587703845738,
     dysts_dt=0.00029086847807974437,
     citation="Hadley circulation as in Lorenz, E. N. (1984) Irregularity: a fundamental "
     "property of the atmosphere. Tellus A 36, 98; dysts cites Hadley, G. (1735) Phil. Trans. "
@@ -280,7 +271,6 @@ dysts_flow(
     {"a": 1.4, "b": 4.0},
     x0=(-8.6807408, -2.4741399, 0.070775762),
     period=1.4889,
-    lyapunov_max=0.6963711539102683,
     dysts_dt=0.000297829638273015,
     citation="Sprott, J. C. (2010) Elegant Chaos: Algebraically Simple Chaotic Flows. World "
     "Scientific",
@@ -301,7 +291,6 @@ dysts_flow(
     {"a1": 5.0, "a2": 0.1, "b1": 3.0, "b2": 2.0, "d1": 0.4, "d2": 0.01},
     x0=(0.73207001, 0.17549271, 9.9014657),
     period=135.19,
-    lyapunov_max=0.012532796124563227,
     dysts_dt=0.02704250708451582,
     citation="Hastings, A. & Powell, T. (1991) Chaos in a three-species food chain. Ecology "
     "72, 896",
@@ -321,7 +310,6 @@ dysts_flow(
     {"lam": 1.0},
     x0=(-0.29707259, -0.0031367513, 0.42548865, 0.071905482),
     period=6.37,
-    lyapunov_max=0.03551120315239528,
     dysts_dt=0.0012742123687280581,
     citation="Hénon, M. & Heiles, C. (1964) The applicability of the third integral of motion: "
     "some numerical experiments. Astron. J. 69, 73",
@@ -347,7 +335,6 @@ dysts_flow(
     {"a": 0.49, "b": 1.0, "c": 0.0322, "d": 1.0, "s": 1.0, "tx": 0.03, "tz": 0.8},
     x0=(0.031111835, -0.021557059, 0.041475046),
     period=1.752,
-    lyapunov_max=0.6535393283242747,
     dysts_dt=0.000350458409734955,
     citation="Marhl, M. & Perc, M. (2005) Chaos Solitons Fractals; model of Hindmarsh, J. L. & "
     "Rose, R. M. (1984) Proc. R. Soc. Lond. B 221, 87",
@@ -381,7 +368,6 @@ dysts_flow(
     {"beta": 0.5, "eps": 10.0, "tau": 2.5},
     x0=(-0.67127393, -0.2420173, -0.055676628, 0.34697948, 0.45273118, 0.78389688),
     period=10.865,
-    lyapunov_max=0.5684266951234997,
     dysts_dt=0.002173362227038069,
     citation="Lewis, J. E. & Glass, L. (1992) Nonlinear dynamics and symbolic dynamics of "
     "neural networks. Neural Comput. 4, 621",

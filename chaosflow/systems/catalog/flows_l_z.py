@@ -25,6 +25,7 @@ import numpy as np
 from chaosflow.systems._array import namespace, stack
 from chaosflow.systems._base import Metadata, System
 from chaosflow.systems._registry import register_system
+from chaosflow.systems.catalog._lyapunov_refs import reference_lyapunov
 
 _VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
 
@@ -32,8 +33,9 @@ _VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
 #: (chaotic, bounded) at the dysts defaults; name -> reason. The sibling modules keep their own.
 KNOWN_ISSUES: dict[str, str] = {}
 
-#: L–Z flows whose dysts ``maximum_lyapunov_estimated`` (kept as ``metadata.lyapunov_max``)
-#: disagrees with chaosflow's estimate by more than 2x; name -> measurement. Measured from
+#: L–Z flows whose dysts ``maximum_lyapunov_estimated`` (the catalog's reference until the
+#: rule of ``_lyapunov_refs`` replaced it) disagrees with chaosflow's estimate by more than 2x;
+#: name -> measurement; the current list is ``lyapunov.LYAPUNOV_EXCEPTIONS``. Measured from
 #: ``x0`` by two-trajectory renormalisation every output step (RK4 at ``dt / 20``, 10 periods
 #: of transient, then 50 / 100 / 200 dominant periods); "spectrum" is the leading entry of
 #: dysts' own ``lyapunov_spectrum_estimated``, which often disagrees with its maximum too.
@@ -41,15 +43,12 @@ LYAPUNOV_MISMATCH: dict[str, str] = {
     "LidDrivenCavityFlow": "0.65, 0.70, 0.70 vs dysts 2.17 (spectrum 1.01)",
     "MacArthur": "0.022, 0.021, 0.017 vs dysts 0.249 (spectrum 0.193)",
     "MultiChua": "0.26, 0.30, 0.27 vs dysts 1.46 (spectrum 0.22)",
-    "NoseHoover": "0.0048, 0.0027, 0.0028 after 200, 400, 800 periods vs dysts 0.0105 "
-    "(spectrum 0.048); weak chaos or a torus, undecided",
     "SaltonSea": "0.50, 0.48, 0.42 vs dysts 1.07 (spectrum 0.39)",
     "SprottG": "0.041, 0.037, 0.034 vs dysts 0.091 (spectrum 0.033)",
     "StickSlipOscillator": "0.015, 0.028, 0.025 after 200, 400, 800 periods vs dysts 0.064 "
     "(spectrum 0.071)",
     "WindmiReduced": "0.094, 0.088, 0.084 vs dysts 0.40 (spectrum 0.16)",
     "YuWang2": "0.46, 0.47, 0.45 vs dysts 1.16 (spectrum 0.80)",
-    "SprottA": "not chaotic from x0, see flows_l_z_3.KNOWN_ISSUES",
     "SprottMore": "not chaotic from x0, see flows_l_z_3.KNOWN_ISSUES",
     "Tsucs2": "not chaotic from x0, see flows_l_z_3.KNOWN_ISSUES",
     "Torus": "quasi-periodic by construction, see flows_l_z_3.KNOWN_ISSUES",
@@ -75,14 +74,18 @@ def register_flow(
     params: Mapping[str, float],
     *,
     period: float,
-    lyapunov_max: float,
     x0: Sequence[float],
     citation: str,
     description: str = "",
     extra: Mapping[str, Any] | None = None,
     param_bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> System:
-    """Build and register a dysts flow; ``dt`` is derived from ``period`` (``output_step``)."""
+    """Build and register a dysts flow; ``dt`` is derived from ``period`` (``output_step``).
+
+    ``metadata.lyapunov_max`` follows ``_lyapunov_refs.reference_lyapunov`` (one rule for every
+    dysts flow); its source is in the citation and in ``metadata.extra["lyapunov_source"]``.
+    """
+    lyapunov_max, source = reference_lyapunov(name)
     system = System(
         name=name,
         dim=len(x0),
@@ -94,9 +97,9 @@ def register_flow(
             period=period,
             lyapunov_max=lyapunov_max,
             x0=tuple(float(v) for v in x0),
-            citation=f"{citation} ; {_VALUES}",
+            citation=f"{citation} ; λmax: {source} ; {_VALUES}",
             description=description,
-            extra=dict(extra or {}),
+            extra={**(extra or {}), "lyapunov_source": source},
             param_bounds=dict(param_bounds or {}),
         ),
     )
@@ -133,7 +136,6 @@ register_flow(
     _laser,
     {"a": 10.0, "b": 1.0, "c": 5.0, "d": -1.0, "h": -5.0, "k": -6.0},
     period=0.94667,
-    lyapunov_max=0.60806,
     x0=(-2.540801356216252, -1.940570579119389, -2.9680975444071955),
     citation="Abooee, Yaghini-Bonabi & Jahed-Motlagh (2013) Analysis and circuitry realization "
     "of a novel three-dimensional chaotic system. Commun. Nonlinear Sci. Numer. Simul. 18, 1235",
@@ -176,7 +178,6 @@ register_flow(
     _lid_driven_cavity,
     {"a": 6.0, "b": 1.0, "tau": 1.1, "u1": 9.92786, "u2": 8.34932},
     period=2.7333134945588955,
-    lyapunov_max=2.1726,
     x0=(3.966790341130254, 0.18425981346720144, 0.0),
     citation="Grover, Ross, Stremler & Kumar (2012) Topological chaos, braiding and "
     "bifurcation of almost-cyclic sets. Chaos 22, 043135",
@@ -204,7 +205,6 @@ register_flow(
     sakarya_rhs,
     {"a": 0.4, "b": 12.0, "c": -5.0, "h": 0.0, "p": 0.0, "q": -1.0, "r": 1.0, "s": 1.0},
     period=8.0164,
-    lyapunov_max=0.24571,
     x0=(4.6722764, 5.2437205e-10, -6.4444208e-10),
     citation="Liu & Chen (2004) Dynamical analysis of a new chaotic attractor. Int. J. "
     "Bifurcat. Chaos 14, 1395",
@@ -229,8 +229,11 @@ register_flow(
     _lorenz84,
     {"a": 1.32, "b": 7.91, "f": 4.83, "g": 4.194},
     period=6.2586,
-    lyapunov_max=0.46147,
-    x0=(1.926479236120359, -0.13402110197257552, -1.72146730664761),
+    # A chaotic attractor coexists with a periodic orbit here. dysts' x0 (1.93, -0.13, -1.72)
+    # reaches the periodic orbit under RK4 at P/100 and P/200 (λmax ≈ 1e-4); this point, where
+    # that orbit from dysts' x0 is after 100 periods at P/200, is on the chaotic attractor
+    # (λmax 0.41 over 300 periods; 5 of 12 starts around x0 end there).
+    x0=(1.82328, -1.83624, -1.42081),
     citation="Lorenz, E. N. (1984) Irregularity: a fundamental property of the atmosphere. "
     "Tellus A 36, 98",
     description="Hadley circulation model",
@@ -255,7 +258,6 @@ register_flow(
     _lorenz_bounded,
     {"beta": 2.667, "r": 64.0, "rho": 28.0, "sigma": 10.0},
     period=1.3716,
-    lyapunov_max=0.71241,
     x0=(-13.284881, -12.444334, 34.188198),
     citation="Sprott & Xiong (2015) Classifying and quantifying basins of attraction. "
     "Chaos 25, 083101",
@@ -285,7 +287,6 @@ register_flow(
     # dysts also lists rho = 28, which its equations never use; omitted here.
     {"beta": 2.667, "eps": 2.85, "rho1": 35.0, "rho2": 1.15, "sigma": 10.0},
     period=1.6207,
-    lyapunov_max=1.02844,
     x0=(7.0921483, 10.117408, 25.708428, 2.1689893, 0.96121877, 0.89550187),
     citation="Lorenz, E. N. (1963) Deterministic nonperiodic flow. J. Atmos. Sci. 20, 130 "
     "(two copies, one-way coupled)",
@@ -311,7 +312,6 @@ register_flow(
     _lorenz_stenflo,
     {"a": 2.0, "b": 0.7, "c": 26.0, "d": 1.5},
     period=3.8877142857142855,
-    lyapunov_max=0.38077,
     x0=(4.233438598886809, 9.08970605484108, 21.86662535600487, -1.4080695182833802),
     citation="Stenflo (1996) Generalized Lorenz equations for acoustic-gravity waves in the "
     "atmosphere. Phys. Scr. 53, 83; Letellier & Rossler (2007) Hyperchaos. Scholarpedia 2, 1936",
@@ -329,7 +329,6 @@ register_flow(
     _lu_chen,
     {"a": 36.0, "b": 3.0, "c": 18.0},
     period=2.3385,
-    lyapunov_max=0.32669,
     x0=(10.956479, 9.8813092, 22.676714),
     citation="Lu & Chen (2002) A new chaotic attractor coined. Int. J. Bifurcat. Chaos 12, 659",
     description="Bridge between the Lorenz and Chen attractors",
@@ -347,7 +346,6 @@ register_flow(
     _lu_chen_cheng,
     {"a": -10.0, "b": -4.0, "c": 18.1},
     period=0.92333,
-    lyapunov_max=0.26128,
     x0=(-5.5177615, 2.4990595, 10.461798),
     citation="Lu, Chen & Cheng (2004) A new chaotic system and beyond: the generalized "
     "Lorenz-like system. Int. J. Bifurcat. Chaos 14, 1507",
@@ -408,7 +406,6 @@ register_flow(
     _macarthur,
     {"d": 0.25, "m": 0.25, "r": 1.0},
     period=43.406,
-    lyapunov_max=0.24946,
     x0=(
         9.4323333,
         18.838654,
@@ -439,7 +436,6 @@ register_flow(
     _moore_spiegel,
     {"a": 10.0, "b": 4.0, "eps": 9.0},
     period=1.2887,
-    lyapunov_max=0.69766,
     x0=(-3.4733266, 19.666962, -3.8262485),
     citation="Moore & Spiegel (1966) A thermally excited non-linear oscillator. Astrophys. J. "
     "143, 871",
@@ -479,7 +475,6 @@ register_flow(
         "c5": 13.0,
     },
     period=2.2586,
-    lyapunov_max=1.46213,
     x0=(-21.160123, 1.0322356, 27.405269),
     citation="Yalcin, Suykens & Vandewalle (2005) Cellular Neural Networks, Multi-Scroll Chaos "
     "and Synchronization. World Scientific",

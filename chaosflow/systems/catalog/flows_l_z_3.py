@@ -16,9 +16,6 @@ from chaosflow.systems.catalog.flows_l_z_2 import dequan_li_rhs
 #: Lyapunov estimates as in ``flows_l_z.LYAPUNOV_MISMATCH`` (RK4 at dt / 10 here), after 200,
 #: 400 and 800 dominant periods; "log growth" is estimate x time, bounded for a torus.
 KNOWN_ISSUES: dict[str, str] = {
-    "SprottA": "not chaotic from dysts' x0 (an invariant torus of this conservative "
-    "Nose-Hoover flow): λmax estimates 0.0015, 0.0010, 0.0007 (log growth 1.9, 2.5, 3.8); "
-    "dysts lists 0.013",
     "SprottMore": "not chaotic from dysts' x0: λmax estimates 0.0072, 0.0039, 0.0021 (log "
     "growth 9.5, 10.3, 11.0); dysts lists 1.09",
     "Tsucs2": "not chaotic from dysts' x0: λmax estimates 0.0043, 0.023, 0.0030 (log growth "
@@ -127,54 +124,52 @@ def _sprott_s(t, s, p):
     return stack([-x - 4 * y, x + z**2, 1 + x])
 
 
-# name: (rhs, params, period, lyapunov_max, x0), values from dysts.
+# name: (rhs, params, period, x0), values from dysts.
 _SPROTT_1994 = {
-    "SprottA": (_sprott_a, {}, 6.3728461538461545, 0.012993, (1.54131864, 1.43079727, -1.52555412)),
-    "SprottB": (_sprott_b, {}, 11.050142857142857, 0.20674, (1.6878282, 1.4848132, -0.53706628)),
-    "SprottC": (_sprott_c, {}, 8.8852, 0.15807, (-0.47199823, -0.27198066, 1.9418244)),
-    "SprottD": (_sprott_d, {}, 4.8333, 0.10171, (-1.3396906, -0.21238338, 0.32982163)),
-    "SprottE": (_sprott_e, {}, 7.6275, 0.090161, (0.6173759, 0.66599285, -1.6575023)),
-    "SprottF": (_sprott_f, {"a": 0.5}, 19.244, 0.11831, (-0.98941275, -1.4191706, 0.85797204)),
-    "SprottG": (_sprott_g, {"a": 0.4}, 8.7097, 0.090678, (-0.77182478, -0.74756595, 1.3073285)),
-    "SprottH": (_sprott_h, {"a": 0.5}, 20.229, 0.13100, (-1.360042, 0.62585352, -1.2788196)),
-    "SprottI": (_sprott_i, {"a": 0.2}, 10.93, 0.023219, (-0.060099389, -0.49558355, 0.023159035)),
-    "SprottJ": (_sprott_j, {}, 4.836, 0.12291, (4.4786928, 2.2977432, 6.5847115)),
-    "SprottK": (_sprott_k, {"a": 0.3}, 7.006, 0.059626, (-1.3165015, -1.5429951, 0.664053)),
+    # Conservative (Nosé–Hoover): dysts' x0 (1.54, 1.43, -1.53) lies on an invariant torus
+    # (λmax -> 0); Sprott (1994) starts in the chaotic sea at (0, 5, 0), as here.
+    "SprottA": (_sprott_a, {}, 6.3728461538461545, (0.0, 5.0, 0.0)),
+    "SprottB": (_sprott_b, {}, 11.050142857142857, (1.6878282, 1.4848132, -0.53706628)),
+    "SprottC": (_sprott_c, {}, 8.8852, (-0.47199823, -0.27198066, 1.9418244)),
+    "SprottD": (_sprott_d, {}, 4.8333, (-1.3396906, -0.21238338, 0.32982163)),
+    "SprottE": (_sprott_e, {}, 7.6275, (0.6173759, 0.66599285, -1.6575023)),
+    "SprottF": (_sprott_f, {"a": 0.5}, 19.244, (-0.98941275, -1.4191706, 0.85797204)),
+    "SprottG": (_sprott_g, {"a": 0.4}, 8.7097, (-0.77182478, -0.74756595, 1.3073285)),
+    "SprottH": (_sprott_h, {"a": 0.5}, 20.229, (-1.360042, 0.62585352, -1.2788196)),
+    "SprottI": (_sprott_i, {"a": 0.2}, 10.93, (-0.060099389, -0.49558355, 0.023159035)),
+    "SprottJ": (_sprott_j, {}, 4.836, (4.4786928, 2.2977432, 6.5847115)),
+    "SprottK": (_sprott_k, {"a": 0.3}, 7.006, (-1.3165015, -1.5429951, 0.664053)),
     "SprottL": (
         _sprott_l,
         {"a": 0.9, "b": 3.9},
         6.7262,
-        0.092162,
         (4.3611557, 13.705573, -2.6835659),
     ),
-    "SprottM": (_sprott_m, {"a": 1.7}, 5.3644, 0.084220, (1.6024402, -1.5983203, -2.6236374)),
-    "SprottN": (_sprott_n, {}, 4.8135, 0.11870, (-8.3258705, 7.3033716, 3.2798909)),
-    "SprottO": (_sprott_o, {"a": 2.7}, 9.755, 0.091411, (0.20549455, 0.022792985, 0.93636949)),
-    "SprottP": (_sprott_p, {"a": 2.7}, 5.3414, 0.10647, (0.83420675, 0.14915817, 0.44028635)),
+    "SprottM": (_sprott_m, {"a": 1.7}, 5.3644, (1.6024402, -1.5983203, -2.6236374)),
+    "SprottN": (_sprott_n, {}, 4.8135, (-8.3258705, 7.3033716, 3.2798909)),
+    "SprottO": (_sprott_o, {"a": 2.7}, 9.755, (0.20549455, 0.022792985, 0.93636949)),
+    "SprottP": (_sprott_p, {"a": 2.7}, 5.3414, (0.83420675, 0.14915817, 0.44028635)),
     "SprottQ": (
         _sprott_q,
         {"a": 3.1, "b": 0.5},
         4.8443,
-        0.17170,
         (2.978102, -0.065260683, -2.8031286),
     ),
     "SprottR": (
         _sprott_r,
         {"a": 0.9, "b": 0.4},
         7.0133,
-        0.096614,
         (-1.6914909, -1.9783678, 1.9807775),
     ),
-    "SprottS": (_sprott_s, {}, 3.3505, 0.27376, (0.12635702, 0.12260693, 1.2215429)),
+    "SprottS": (_sprott_s, {}, 3.3505, (0.12635702, 0.12260693, 1.2215429)),
 }
 
-for _name, (_rhs, _params, _period, _lyap, _x0) in _SPROTT_1994.items():
+for _name, (_rhs, _params, _period, _x0) in _SPROTT_1994.items():
     register_flow(
         _name,
         _rhs,
         _params,
         period=_period,
-        lyapunov_max=_lyap,
         x0=_x0,
         citation="Sprott, J. C. (1994) Some simple chaotic flows. Phys. Rev. E 50, R647",
         description=f"Sprott case {_name[-1]}: algebraically simplest chaotic flows",
@@ -191,7 +186,6 @@ register_flow(
     _sprott_jerk,
     {"mu": 2.017},
     period=11.921,
-    lyapunov_max=0.087852,
     x0=(-0.54106056, 0.59383201, 0.45127217),
     citation="Sprott, J. C. (1997) Simplest dissipative chaotic flow. Phys. Lett. A 228, 271",
     description="Quadratic jerk equation x''' = -mu x'' + x'^2 - x",
@@ -209,7 +203,6 @@ register_flow(
     _sprott_more,
     {},
     period=6.62095890410959,
-    lyapunov_max=1.0947,
     x0=(-1.3396906, -0.21238338, 0.32982163),
     citation="Sprott, J. C. (2020) Do we need more chaos examples? Chaos Theory Appl. 2, 49",
     description="Multifractal system with a nearly 3-D attractor",
@@ -227,7 +220,6 @@ register_flow(
     _sprott_torus,
     {},
     period=13.607,
-    lyapunov_max=0.10570,
     x0=(0.6883476, -0.18017646, 0.58539724),
     citation="Sprott, J. C. (2014) A dynamical system with a strange attractor and invariant "
     "tori. Phys. Lett. A 378, 1361",
@@ -255,7 +247,6 @@ register_flow(
     _thomas,
     {"a": 1.85, "b": 10.0},
     period=4.969,
-    lyapunov_max=0.63241,
     x0=(2.199442, 2.3634225, 3.220197),
     citation=_THOMAS_1999,
     description="Cyclically symmetric damped particle in a lattice of forces",
@@ -266,7 +257,6 @@ register_flow(
     _thomas,
     {"a": 0.5, "b": 10.0},
     period=6.05,
-    lyapunov_max=1.3909,
     x0=(-4.9599545, 1.0302034, -4.6883893),
     citation=_THOMAS_1999,
     description="Thomas system at weak damping: trajectories wander through the lattice",
@@ -293,7 +283,6 @@ register_flow(
     _torus,
     {"a": 0.5, "n": 15.3, "r": 1.0},
     period=6.36,
-    lyapunov_max=0.0081728,
     x0=(-13.72884, 1.9094726, 0.72831447),
     citation="Strogatz, S. H. (1994) Nonlinear Dynamics and Chaos, Addison-Wesley (flow on a "
     "torus)",
@@ -306,7 +295,6 @@ register_flow(
     dequan_li_rhs,
     {"a": 40.0, "c": 0.833, "d": 0.5, "eps": 0.65, "f": 20.0, "k": 0.0},
     period=0.34526,
-    lyapunov_max=0.13621,
     x0=(1.2969944, 1.12138, 50.028988),
     citation="Pan, Zhou & Li (2013) Synchronization of three-scroll unified chaotic system "
     "(TSUCS) and its hyper-chaotic system using active pinning control. Nonlinear Dyn. 73, 2059",
@@ -333,7 +321,6 @@ register_flow(
     _turchin_hanski,
     {"a": 8.0, "d": 0.04, "e": 0.5, "g": 0.1, "h": 0.8, "r": 8.12, "s": 1.25},
     period=4.40529411764706,
-    lyapunov_max=0.12907,
     # dysts' phase 30363.85 reduced mod 2 pi (the phase enters only through sin).
     x0=(0.018027788, 0.013649976, 3.498595708237872),
     citation="Turchin & Hanski (1997) An empirically based model for latitudinal gradient in "
@@ -357,7 +344,6 @@ register_flow(
     _vallis_el_nino,
     {"b": 102.0, "c": 3.0, "p": 0.0},
     period=2.2087,
-    lyapunov_max=0.54776,
     x0=(-6.99286331487343, 0.023254276622294345, -0.1658177563067799),
     citation="Vallis, G. K. (1988) Conceptual models of El Nino and the Southern Oscillation. "
     "J. Geophys. Res. 93, 13979",
@@ -381,7 +367,6 @@ register_flow(
     _wang_sun,
     {"a": 0.2, "b": -0.01, "d": -0.4, "e": -1.0, "f": -1.0, "q": 1.0},
     period=26.958,
-    lyapunov_max=0.067355,
     x0=(-0.54770787, 0.73876479, -0.0049284531),
     citation="Wang, Sun, van Wyk, Qi & van Wyk (2009) A 3-D four-wing attractor and its "
     "analysis. Braz. J. Phys. 39, 547",
@@ -409,7 +394,6 @@ register_flow(
     _windmi_reduced,
     {"a1": 0.247, "b1": 10.8, "b2": 0.0752, "b3": 1.06, "d1": 2200.0, "vsw": 5.0},
     period=4.6733,
-    lyapunov_max=0.40352,
     x0=(0.93337506, 6.2678923, 41.969547),
     citation="Smith, Thiffeault & Horton (2000) Dynamical range of the WINDMI model. J. "
     "Geophys. Res. 105, 12983; Horton, Weigel & Sprott (2001) Chaos 11, 696",
@@ -441,7 +425,6 @@ register_flow(
     _yu_wang,
     {"a": 10.0, "b": 40.0, "c": 2.0, "d": 2.5},
     period=1.3366,
-    lyapunov_max=1.8526,
     x0=(-0.21422356, -0.17935495, 14.105516),
     citation=_YU_WANG_2012,
     description="Temperature-compensation circuit with an exponential nonlinearity",
@@ -452,7 +435,6 @@ register_flow(
     _yu_wang2,
     {"a": 10.0, "b": 30.0, "c": 2.0, "d": 2.5},
     period=0.39265,
-    lyapunov_max=1.1576,
     x0=(0.12581483, 1.2467348, 18.358568),
     citation=_YU_WANG_2012,
     description="Yu-Wang variant with a cosh nonlinearity",
@@ -475,7 +457,6 @@ register_flow(
     _zhou_chen,
     {"a": 2.97, "b": 0.15, "c": -3.0, "d": 1.0, "e": -8.78},
     period=0.87518,
-    lyapunov_max=0.68280,
     x0=(-0.60390203, 0.012111953, 0.00083277923),
     citation="Zhou & Chen (2004) A simple smooth chaotic system with a 3-layer attractor. Int. "
     "J. Bifurcat. Chaos 14, 1795",
