@@ -15,6 +15,7 @@ from chaosflow.integrate import (
     DivergenceError,
     Dopri5,
     Euler,
+    EulerMaruyama,
     Grid,
     _compiled,
     compiled_support,
@@ -79,6 +80,47 @@ def test_one_step_agrees_to_a_few_ulps():
     x0 = _ics(lorenz, 8, spread=0.5)
     comp, ref = _both(lorenz, x0, grid=Grid(dt=0.01, n=2), method=DOP853(substeps=1))
     np.testing.assert_allclose(comp.x, ref.x, rtol=4e-16 * 8, atol=0)
+
+
+@pytest.mark.parametrize(("name", "tol"), [("Lorenz", 1e-9), ("Lorenz", 1e-6), ("Rossler", 1e-5)])
+def test_adaptive_dopri5_matches_numpy(name, tol):
+    """Same accepted/rejected step counts, same dense output to rounding."""
+    system = get_system(name)
+    x0 = _ics(system, 4)
+    grid = Grid(dt=system.metadata.dt, n=40)
+    comp, ref = _both(system, x0, grid=grid, method=Dopri5(rtol=tol, atol=tol))
+    np.testing.assert_array_equal(comp.n_steps, ref.n_steps)
+    np.testing.assert_array_equal(comp.n_rejected, ref.n_rejected)
+    assert ref.n_rejected.sum() > 0 or tol < 1e-8  # the loose runs really reject steps
+    assert _rel(comp.x, ref.x) <= 1e-12
+
+
+def test_adaptive_on_a_kink_agrees_to_tolerance():
+    """Chua's piecewise-linear diode: at a kink the accept/reject decision hangs on rounding
+    (numpy against itself from x0·(1 + 1e-15) moves step counts too), so compare outputs at
+    the tolerance and step counts within a few percent."""
+    chua = get_system("Chua")
+    x0 = _ics(chua, 4)
+    grid = Grid(dt=chua.metadata.dt, n=40)
+    comp, ref = _both(chua, x0, grid=grid, method=Dopri5(rtol=1e-10, atol=1e-10))
+    assert _rel(comp.x, ref.x) <= 1e-6
+    assert np.all(np.abs(comp.n_steps - ref.n_steps) <= 0.03 * ref.n_steps)
+
+
+def test_adaptive_divergence_report_is_identical():
+    x0 = np.array([[0.5], [2.0], [np.nan], [1.0]])
+    grid = Grid(dt=0.01, n=150)
+    comp, ref = _both(BLOWUP, x0, grid=grid, method=Dopri5(rtol=1e-8, atol=1e-8))
+    np.testing.assert_array_equal(comp.diverged, [False, True, True, True])
+    np.testing.assert_array_equal(comp.diverged, ref.diverged)
+    np.testing.assert_array_equal(comp.diverged_at, ref.diverged_at)
+    np.testing.assert_array_equal(comp.n_steps, ref.n_steps)
+    np.testing.assert_array_equal(np.isnan(comp.x), np.isnan(ref.x))
+    assert _rel(comp.x[0], ref.x[0]) <= 1e-12
+    # near the blow-up dx/dx0 grows like x^2: rounding reaches 1e-7 relative at x ~ 1e9
+    ok = np.isfinite(ref.x)
+    np.testing.assert_allclose(comp.x[ok], ref.x[ok], rtol=1e-5)
+    np.testing.assert_allclose(comp.x[ok & (ref.x < 1e4)], ref.x[ok & (ref.x < 1e4)], rtol=1e-11)
 
 
 def test_compiled_is_deterministic():
@@ -185,8 +227,10 @@ def test_untraceable_system_falls_back_with_a_reason():
 def test_backend_compiled_refuses_what_it_does_not_cover():
     lorenz = get_system("Lorenz")
     x0 = _ics(lorenz, 2)
-    with pytest.raises(ValueError, match="adaptive"):
-        simulate(lorenz, x0, grid=Grid(0.01, 5), method=Dopri5(), backend="compiled")
+    with pytest.raises(ValueError, match="EulerMaruyama"):
+        simulate(lorenz, x0, grid=Grid(0.01, 5), method=EulerMaruyama(0.1, 0), backend="compiled")
+    with pytest.raises(ValueError, match="maps"):
+        simulate(get_system("Henon"), np.zeros((1, 2)), grid=Grid(1, 5), backend="compiled")
     with pytest.raises(ValueError, match="backend must be one of"):
         simulate(lorenz, x0, grid=Grid(0.01, 5), method=RK4(), backend="numba")
 
@@ -273,3 +317,17 @@ def test_every_supported_catalog_flow_matches_numpy():
         assert _rel(comp.x[ok], ref.x[ok]) <= 1e-9, name
     print(f"\ncompiled: {len(supported)} of {len(names)} flows; numpy fallback: {unsupported}")
     assert len(supported) >= 0.9 * len(names)
+
+
+@pytest.mark.slow
+def test_pilot_choice_is_backend_independent_over_the_catalog():
+    differ = {}
+    for name in list_systems("flow"):
+        system = get_system(name)
+        x0 = _ics(system, 4, spread=1e-3)
+        p = {k: np.full(4, v) for k, v in system.params.items()}  # bypasses the pilot cache
+        grid = Grid(dt=system.metadata.dt, n=1000)
+        picks = {b: default_method(system, grid, x0, p, backend=b) for b in ("auto", "numpy")}
+        if picks["auto"] != picks["numpy"]:
+            differ[name] = picks
+    assert not differ

@@ -18,18 +18,21 @@ import os
 import re
 import sys
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
 from chaosflow.integrate._compiled_source import module_source
 from chaosflow.integrate._compiled_trace import Untraceable, trace
 from chaosflow.integrate._grid import Grid
+from chaosflow.integrate._methods import Dopri5
 from chaosflow.integrate._monitor import BOUND
-from chaosflow.integrate._tableaus import Tableau
+from chaosflow.integrate._tableaus import DOPRI5, DOPRI5_DENSE, Tableau
 
+T = TypeVar("T")
 Backend = Literal["auto", "numpy", "compiled"]
 BACKENDS: tuple[Backend, ...] = ("auto", "numpy", "compiled")
 #: ``CHAOSFLOW_COMPILED=0`` makes ``backend="auto"`` mean numpy.
@@ -59,7 +62,7 @@ class Kernel:
 
     def __init__(self, module: ModuleType, param_names: tuple[str, ...], path: Path) -> None:
         self.module, self.param_names, self.path = module, param_names, path
-        self.ready = False  # numba compiles (or loads its cache) on the first call
+        self.ready: set[str] = set()  # drivers numba has compiled (or loaded) so far
         self.runs = 0  # calls so far (benchmarks and tests read it)
 
     def run(
@@ -67,24 +70,50 @@ class Kernel:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(out [batch, n, dim], diverged bool[batch], first int64[batch])`` like ``run_grid``."""
         batch, dim = x0.shape
+        out, diverged, first = _outputs(batch, grid.n, dim)
+        a, b, c = _tableau_arrays(tab)
+        self._call("integrate", np.ascontiguousarray(x0), self._params(p, batch),
+                   float(grid.t0), float(grid.dt), grid.n, int(substeps), a, b, c,
+                   out, diverged, first)  # fmt: skip
+        return out, diverged, first
+
+    def run_adaptive(
+        self, x0: np.ndarray, p: dict[str, Any], grid: Grid, method: Dopri5
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``_adaptive.run`` row by row: ``(out, diverged, first, steps, rejected)``."""
+        batch, dim = x0.shape
+        out, diverged, first = _outputs(batch, grid.n, dim)
+        steps, rejected = np.zeros(batch, dtype=np.int64), np.zeros(batch, dtype=np.int64)
+        a, b, c = _tableau_arrays(DOPRI5)
+        e = b - np.asarray(DOPRI5.b_low, dtype=np.float64)
+        tiny = 1e-14 * max(1.0, abs(grid.t0) + grid.duration)
+        self._call("adaptive", np.ascontiguousarray(x0), self._params(p, batch), grid.times,
+                   float(method.rtol), float(method.atol), int(method.max_steps),
+                   float(method.safety), float(method.min_factor), float(method.max_factor),
+                   tiny, a, b, c, e, np.asarray(DOPRI5_DENSE, dtype=np.float64),
+                   out, diverged, first, steps, rejected)  # fmt: skip
+        return out, diverged, first, steps, rejected
+
+    def _params(self, p: dict[str, Any], batch: int) -> np.ndarray:
         params = np.empty((batch, len(self.param_names)))
         for j, name in enumerate(self.param_names):
             params[:, j] = p[name]
-        a, b, c = _tableau_arrays(tab)
-        out = np.empty((batch, grid.n, dim))
-        diverged = np.zeros(batch, dtype=np.bool_)
-        first = np.full(batch, -1, dtype=np.int64)
-        args = (np.ascontiguousarray(x0), params, float(grid.t0), float(grid.dt), grid.n,
-                int(substeps), a, b, c, out, diverged, first)  # fmt: skip
+        return params
+
+    def _call(self, name: str, *args: Any) -> None:
         try:
-            self.module.integrate(*args)
+            getattr(self.module, name)(*args)
         except Exception as exc:  # typing/lowering errors surface on the first call only
-            if self.ready:
+            if name in self.ready:
                 raise
             raise Unsupported(f"numba could not compile the kernel: {exc}") from exc
-        self.ready = True
+        self.ready.add(name)
         self.runs += 1
-        return out, diverged, first
+
+
+def _outputs(batch: int, n: int, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    out = np.empty((batch, n, dim))
+    return out, np.zeros(batch, dtype=np.bool_), np.full(batch, -1, dtype=np.int64)
 
 
 def _tableau_arrays(tab: Tableau) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -188,10 +217,10 @@ def _check(system: Any, module: ModuleType, names: tuple[str, ...]) -> None:
 
 
 def try_run(
-    system: Any, x0: Any, p: dict[str, Any], grid: Grid, tab: Tableau, substeps: int,
-    backend: Backend,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:  # fmt: skip
-    """``Kernel.run``'s result, or ``None`` when this call takes the numpy/torch path.
+    system: Any, x0: Any, p: dict[str, Any], grid: Grid, backend: Backend,
+    job: Callable[[Kernel], T],
+) -> T | None:  # fmt: skip
+    """``job(kernel)``, or ``None`` when this call takes the numpy/torch path.
 
     ``"auto"``: compiled for float64 numpy input when the system is supported (and
     ``CHAOSFLOW_COMPILED`` is not ``0``); ``"numpy"``: never; ``"compiled"``: always, raising
@@ -210,7 +239,7 @@ def try_run(
             raise Unsupported("parameters are not floats or numpy arrays")
         kernel = kernel_for(system)
         try:
-            return kernel.run(x0, p, grid, tab, substeps)
+            return job(kernel)
         except Unsupported as exc:
             _KERNELS[system.rhs][_key(system)] = str(exc)  # remember: do not retry each call
             log.debug("compiled path off for %s: %s", system.name, exc)

@@ -101,12 +101,17 @@ def _dispatch(system, x0, grid, method, p, monitor, backend="auto"):
     if isinstance(method, Dopri5):
         from chaosflow.integrate import _adaptive
 
-        _numpy_only(backend, "the adaptive Dopri5")
+        job = lambda c: c.run_adaptive(x0, p, grid, method)  # noqa: E731
+        ran = _compiled.try_run(system, x0, p, grid, backend, job)
+        if ran is not None:
+            out, monitor.diverged, monitor.first, steps, rejected = ran
+            return out, steps, rejected
         return _adaptive.run(system, x0, grid, method, p, monitor)
     if not isinstance(method, FixedStep):
         raise TypeError(f"unsupported method {method!r} for a {system.kind} system")
     n_steps = (grid.n - 1) * method.substeps
-    ran = _compiled.try_run(system, x0, p, grid, method.tableau, method.substeps, backend)
+    tab, k = method.tableau, method.substeps
+    ran = _compiled.try_run(system, x0, p, grid, backend, lambda c: c.run(x0, p, grid, tab, k))
     if ran is not None:
         out, monitor.diverged, monitor.first = ran
         return out, n_steps, 0
@@ -117,7 +122,9 @@ def _dispatch(system, x0, grid, method, p, monitor, backend="auto"):
 
 def _numpy_only(backend: Backend, what: str) -> None:
     if backend == "compiled":
-        raise ValueError(f"backend='compiled' covers fixed-step methods on flows, not {what}")
+        raise ValueError(
+            f"backend='compiled' covers flows (fixed-step methods and Dopri5), not {what}"
+        )
 
 
 def _bind(system: Any, p: dict[str, Any]):
@@ -149,7 +156,8 @@ def default_method(
     pilot_backend = "numpy" if backend == "numpy" else "auto"
 
     def run(k: int) -> np.ndarray:
-        ran = _compiled.try_run(system, xs, ps, pilot, DOP853.tableau, k, pilot_backend)
+        job = lambda c: c.run(xs, ps, pilot, DOP853.tableau, k)  # noqa: E731
+        ran = _compiled.try_run(system, xs, ps, pilot, pilot_backend, job)
         if ran is not None:
             return ran[0]
         return run_grid(fixed_advance(f, DOP853.tableau, grid.dt, k), xs, pilot, Monitor(xs))
