@@ -132,27 +132,30 @@ def estimate(system, args) -> dict:
 
 
 def category(row: dict, converged: float) -> str:
-    """``ok`` (within 20%), else the first that applies:
+    """``ok`` (step-converged and within 20%), else the first that applies:
 
     ``stiff`` (no finite estimate); ``conservative`` (``is_conservative``: the phase space mixes
-    regular islands and chaotic seas and λmax depends on the start); ``unconverged`` (the two
-    steps differ by more than
-    ``converged``); ``regular`` (λmax below 1% growth per period: no chaos from x0); else the
-    estimate is converged and the reference disagrees: ``published``, ``dysts-inconsistent``
+    regular islands and chaotic seas and λmax depends on the start); ``regular`` (λmax below
+    1% growth per period at both steps: no chaos from x0); ``unconverged`` (the two steps
+    differ by more than ``converged``); else the estimate is converged and the reference
+    disagrees: ``published``, ``dysts-inconsistent``
     (dysts' QR spectrum fails an exact property of a flow's spectrum, ``dysts_check``) or
     ``dysts``.
     """
     lam, coarse, period = row["estimate"], row["coarse"], row["period"]
-    if row["error"] <= TOLERANCE:
+    unconverged = math.isfinite(coarse) and abs(lam - coarse) > converged * max(
+        abs(lam), abs(coarse)
+    )
+    if row["error"] <= TOLERANCE and not unconverged:
         return "ok"
     if not math.isfinite(lam):
         return "stiff"
     if row.get("conservative"):
         return "conservative"
-    if math.isfinite(coarse) and abs(lam - coarse) > converged * max(abs(lam), abs(coarse)):
-        return "unconverged"
-    if lam * period < 0.01:
+    if max(lam, coarse if math.isfinite(coarse) else lam) * period < 0.01:
         return "regular"
+    if unconverged:
+        return "unconverged"
     if not row["source"].startswith("dysts"):
         return "published"
     return "dysts-inconsistent" if row.get("dysts_check") else "dysts"
@@ -176,7 +179,8 @@ def _measured(name: str, system, args, saved: dict) -> dict:
     """This system's estimates: from ``saved`` (earlier ``--json`` files) or measured now."""
     if name in saved:
         keep = ("estimate", "coarse", "steps_per_period", "divergence")
-        return {k: saved[name][k] for k in keep if k in saved[name]} | {"seconds": 0.0}
+        row = {k: saved[name][k] for k in keep if saved[name].get(k) is not None}
+        return row | {"seconds": 0.0}
     start = time.perf_counter()
     try:
         row = estimate(system, args)
@@ -216,7 +220,7 @@ def sweep(names, args, saved: dict | None = None):
 
 
 def _row(row) -> str:
-    if row["error"] <= TOLERANCE:
+    if row["category"] == "ok":
         ok = "yes"
     else:
         ok = "exception" if row["name"] in LYAPUNOV_EXCEPTIONS else "NO"
@@ -270,13 +274,13 @@ def main(argv=None) -> int:
     )
     print(header)
     rows = sweep(names, args, saved)
-    bad = [r["name"] for r in rows if r["error"] > TOLERANCE]
+    bad = [r["name"] for r in rows if r["category"] != "ok"]
     bad = [name for name in bad if name not in LYAPUNOV_EXCEPTIONS]
     counts = {}
     for r in rows:
         counts[r["category"]] = counts.get(r["category"], 0) + 1
     summary = (
-        f"\n{len(rows)} systems: {counts.get('ok', 0)} within 20%, "
+        f"\n{len(rows)} systems: {counts.get('ok', 0)} step-converged within 20%, "
         f"{sum(r['name'] in LYAPUNOV_EXCEPTIONS for r in rows)} on the exception list, "
         f"{len(bad)} unexplained: {', '.join(bad) or '-'}\ncategories: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))

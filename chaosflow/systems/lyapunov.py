@@ -23,29 +23,30 @@ from chaosflow.systems._base import System
 
 StepFn = Callable[[torch.Tensor], torch.Tensor]
 
-#: Flow sweep (``benchmarks/lyapunov_sweep.py --kind flow``; table and command in
-#: ``benchmarks/results/lyapunov_flows.txt``): RK4 at h = P/200 and P/100 (P the dominant
-#: period; P/800 and P/400 where P/100 diverges), 300 periods, 8 starts 1e-5 around x0, against
-#: ``metadata.lyapunov_max`` (rule: ``chaosflow.systems.catalog._lyapunov_refs``). Flows outside
+#: Flow sweep (``benchmarks/lyapunov_sweep.py``; the table, and the runs it merges, in
+#: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
+#: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
+#: periods, 8 starts 1e-5 around x0, against ``metadata.lyapunov_max`` (its rule:
+#: ``chaosflow.systems.catalog._lyapunov_refs``). The flows that are not step-converged within
 #: 20%: name -> (category, chaosflow λmax at the finer step, at twice that step, reference,
-#: detail). The categories are the sweep's (``lyapunov_sweep.category``), in this order.
+#: detail), the category the sweep's first that applies (``lyapunov_sweep.category``, ``_WHY``).
 _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
-    "ArnoldBeltramiChildress": (
-        "conservative",
-        0.124,
-        0.107,
-        1.47,
-        "dysts Σλ -0.925 vs ⟨∇·f⟩ 0",
-    ),
+    "ArnoldBeltramiChildress": ("conservative", 0.124, 0.107, 1.47, "dysts Σλ -0.925 vs ⟨∇·f⟩ 0"),
     "ArnoldWeb": ("conservative", 0.00538, 0.00593, 0.0627, "dysts Σλ 0.0607 vs ⟨∇·f⟩ 0"),
-    "AtmosphericRegime": ("unconverged", -1.72e-05, 0.00994, 0.0105, ""),
-    "BeerRNN": ("unconverged", 0.00917, 0.00212, 0.0163, ""),
+    "AtmosphericRegime": (
+        "unconverged",
+        0.0103,
+        7.08e-05,
+        0.0105,
+        "chaotic at P/1600, periodic at P/800",
+    ),
+    "BeerRNN": ("dysts", 0.00972, 0.00917, 0.0163, ""),
     "BelousovZhabotinsky": (
         "unconverged",
+        29.3,
         -0.000181,
-        -8.48e-05,
         115,
-        "dysts Σλ -5.42e+03 vs ⟨∇·f⟩ -176",
+        "chaotic at P/400, periodic at P/200",
     ),
     "BickleyJet": (
         "conservative",
@@ -71,30 +72,30 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.00033,
         0.000336,
         0.162,
-        "dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no zero λ_i in dysts' spectrum (min |λ_i| 0.022)",
+        "quasi-periodic, as its name says; dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no "
+        "zero λ_i in dysts' spectrum (min |λ_i| 0.022)",
     ),
-    "CellularNeuralNetwork": ("unconverged", 0.149, 0.202, 0.098, ""),
-    "CircadianRhythm": ("unconverged", -0.000149, -9.83e-05, 0.093, ""),
-    "CoevolvingPredatorPrey": (
-        "unconverged",
-        0.00276,
-        0.00336,
-        0.00349,
-        "dysts Σλ -1.96 vs ⟨∇·f⟩ -1.52; no zero λ_i in dysts' spectrum (min |λ_i| 0.0017)",
+    "CellularNeuralNetwork": ("unconverged", 0.123, 0.149, 0.098, ""),
+    "CircadianRhythm": (
+        "regular",
+        -0.000148,
+        -0.000149,
+        0.093,
+        "12 starts around x0 are regular too",
     ),
     "Colpitts": ("dysts", 0.104, 0.113, 0.138, ""),
-    "Coullet": ("unconverged", 0.085, 0.107, 0.149, ""),
+    "Coullet": ("dysts", 0.0785, 0.085, 0.149, ""),
     "Dadras": ("dysts", 0.375, 0.359, 0.473, ""),
-    "DequanLi": ("regular", 0.0329, 0.0329, 1.86, "dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72"),
-    "DoublePendulum": (
-        "conservative",
-        0.102,
-        0.00643,
-        8.46,
-        "dysts Σλ -2.05 vs ⟨∇·f⟩ 2.64e-09",
+    "DequanLi": (
+        "regular",
+        0.0329,
+        0.0329,
+        1.86,
+        "300 periods are only 25 time units; dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
     ),
+    "DoublePendulum": ("conservative", 0.102, 0.00643, 8.46, "dysts Σλ -2.05 vs ⟨∇·f⟩ 2.64e-09"),
     "Duffing": ("dysts-inconsistent", 0.129, 0.125, 0.0995, "dysts Σλ -0.0761 vs ⟨∇·f⟩ -0.1"),
-    "ExcitableCell": ("unconverged", 0.488, 0.378, 17, "dysts Σλ -113 vs ⟨∇·f⟩ -28.5"),
+    "ExcitableCell": ("dysts-inconsistent", 0.461, 0.488, 17, "dysts Σλ -113 vs ⟨∇·f⟩ -29.3"),
     "FluidTrampoline": ("dysts", 0.0442, 0.0455, 0.0808, ""),
     "ForcedBrusselator": (
         "dysts-inconsistent",
@@ -105,18 +106,12 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     ),
     "ForcedFitzHughNagumo": (
         "unconverged",
+        0.000211,
         0.000359,
-        -0.000338,
         0.000627,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
+        "12 starts around x0 are regular too; no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
     ),
-    "ForcedVanDerPol": (
-        "unconverged",
-        -4.35e-05,
-        -2.9e-05,
-        0.265,
-        "dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2",
-    ),
+    "ForcedVanDerPol": ("regular", -2.9e-05, -6.49e-05, 0.265, "dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2"),
     "GuckenheimerHolmes": (
         "dysts-inconsistent",
         0.477,
@@ -132,14 +127,14 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.00859,
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.0058)",
     ),
-    "HenonHeiles": ("conservative", 0.00103, 0.00102, 0.0267, "dysts Σλ 0.0271 vs ⟨∇·f⟩ 0"),
-    "HyperRossler": (
-        "dysts-inconsistent",
-        0.106,
-        0.109,
-        0.279,
-        "dysts Σλ -70.3 vs ⟨∇·f⟩ -34.4",
+    "HenonHeiles": (
+        "conservative",
+        0.00103,
+        0.00102,
+        0.0267,
+        "x0 (energy 0.137) is on a regular orbit; dysts Σλ 0.0271 vs ⟨∇·f⟩ 0",
     ),
+    "HyperRossler": ("dysts-inconsistent", 0.106, 0.109, 0.279, "dysts Σλ -70.3 vs ⟨∇·f⟩ -34.4"),
     "HyperYan": (
         "dysts-inconsistent",
         1.21,
@@ -148,13 +143,7 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.15)",
     ),
     "HyperYangChen": ("dysts", 0.376, 0.361, 0.574, ""),
-    "InteriorSquirmer": (
-        "conservative",
-        0.404,
-        0.424,
-        0.845,
-        "dysts Σλ 0.179 vs ⟨∇·f⟩ 0.0016",
-    ),
+    "InteriorSquirmer": ("conservative", 0.404, 0.424, 0.845, "dysts Σλ 0.179 vs ⟨∇·f⟩ 0.0016"),
     "IsothermalChemical": (
         "dysts-inconsistent",
         0.123,
@@ -163,9 +152,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.051)",
     ),
     "JerkCircuit": (
-        "unconverged",
+        "dysts-inconsistent",
+        0.0738,
         0.0756,
-        0.0955,
         0.395,
         "dysts Σλ -0.561 vs ⟨∇·f⟩ -1; no zero λ_i in dysts' spectrum (min |λ_i| 0.18)",
     ),
@@ -174,22 +163,28 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.000426,
         0.000433,
         0.0256,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.026)",
+        "12 starts around x0 are regular too; no zero λ_i in dysts' spectrum (min |λ_i| 0.026)",
     ),
     "Laser": ("dysts", 0.579, 0.577, 0.764, ""),
     "LidDrivenCavityFlow": ("conservative", 0.7, 0.682, 1.01, ""),
     "LiuChen": (
         "unconverged",
-        0.0835,
         0.113,
+        0.166,
         0.213,
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
     ),
-    "Lorenz84": ("unconverged", 0.294, -9.29e-05, 1.05, "dysts Σλ -1.25 vs ⟨∇·f⟩ -2.21"),
-    "LuChen": (
+    "Lorenz84": (
         "unconverged",
+        0.425,
+        0.294,
+        1.05,
+        "a periodic orbit coexists with the chaotic attractor; dysts Σλ -1.25 vs ⟨∇·f⟩ -2.26",
+    ),
+    "LuChen": (
+        "dysts-inconsistent",
+        0.308,
         0.301,
-        0.00494,
         0.665,
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.15)",
     ),
@@ -198,14 +193,14 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     "MooreSpiegel": ("dysts", 0.162, 0.159, 0.407, ""),
     "NoseHoover": ("conservative", 0.0362, 0.0439, 0.0476, "dysts Σλ 0.0373 vs ⟨∇·f⟩ 0.00848"),
     "OscillatingFlow": ("conservative", 0.0894, 0.0953, 0.427, ""),
-    "PanXuZhou": ("unconverged", 0.434, 0.358, 0.87, ""),
+    "PanXuZhou": ("dysts", 0.479, 0.434, 0.87, ""),
     "PehlivanWei": ("dysts", 0.0738, 0.075, 0.0951, ""),
-    "SprottMore": ("regular", 0.00129, 0.00116, 0.325, ""),
+    "SprottMore": ("regular", 0.00129, 0.00116, 0.325, "12 starts around x0 are regular too"),
     "SprottTorus": ("dysts", 0.0568, 0.0546, 0.297, ""),
     "StickSlipOscillator": (
         "unconverged",
+        0.0891,
         0.0494,
-        0.0325,
         0.0707,
         "dysts Σλ 0.0495 vs ⟨∇·f⟩ 0.00404",
     ),
@@ -217,7 +212,13 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "no zero λ_i in dysts' spectrum (min |λ_i| 3)",
     ),
     "Thomas": ("dysts", 0.491, 0.461, 0.759, ""),
-    "Torus": ("conservative", 2.95e-10, 2.89e-09, 0.00817, ""),
+    "Torus": (
+        "conservative",
+        2.95e-10,
+        2.89e-09,
+        0.00817,
+        "quasi-periodic by construction; dysts lists a zero spectrum",
+    ),
     "Tsucs2": (
         "dysts-inconsistent",
         0.0313,
@@ -232,14 +233,15 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0372,
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.037)",
     ),
-    "YuWang": ("unconverged", 1.35, 1.8, 2.46, ""),
+    "WindmiReduced": ("unconverged", 0.102, 0.164, 0.156, ""),
+    "YuWang": ("dysts", 1.46, 1.35, 2.46, ""),
     "YuWang2": ("dysts", 0.499, 0.487, 0.803, ""),
 }
 _WHY = {
     "stiff": "RK4 from x0 diverges at every step down to P/6400",
     "conservative": "conservative flow: λmax depends on the start (islands and chaotic seas)",
-    "unconverged": "not step-converged (the two steps differ by more than 15%)",
     "regular": "no chaos from x0 at the default parameters (λmax·P < 0.01)",
+    "unconverged": "not step-converged (the two steps differ by more than 15%)",
     "published": "converged, but outside 20% of the published value",
     "dysts-inconsistent": "converged; the reference is dysts' QR λ1, whose spectrum fails an "
     "exact test",
