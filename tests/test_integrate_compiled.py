@@ -315,6 +315,12 @@ def test_every_supported_catalog_flow_matches_numpy():
         np.testing.assert_array_equal(comp.diverged, ref.diverged, err_msg=name)
         ok = np.isfinite(ref.x)
         assert _rel(comp.x[ok], ref.x[ok]) <= 1e-9, name
+        # adaptive: kinks make accept/reject hang on rounding, so compare at the tolerance
+        comp, ref = _both(system, x0, grid=Grid(dt=dt, n=21), method=Dopri5(1e-9, 1e-9))
+        np.testing.assert_array_equal(comp.diverged, ref.diverged, err_msg=name)
+        ok = np.isfinite(ref.x)
+        assert _rel(comp.x[ok], ref.x[ok]) <= 1e-6, name
+        assert np.all(np.abs(comp.n_steps - ref.n_steps) <= 0.03 * ref.n_steps + 1), name
     print(f"\ncompiled: {len(supported)} of {len(names)} flows; numpy fallback: {unsupported}")
     assert len(supported) >= 0.9 * len(names)
 
@@ -327,7 +333,8 @@ def test_pilot_choice_is_backend_independent_over_the_catalog():
         x0 = _ics(system, 4, spread=1e-3)
         p = {k: np.full(4, v) for k, v in system.params.items()}  # bypasses the pilot cache
         grid = Grid(dt=system.metadata.dt, n=1000)
-        picks = {b: default_method(system, grid, x0, p, backend=b) for b in ("auto", "numpy")}
+        with np.errstate(all="ignore"):  # as inside simulate: escaping pilot rows overflow
+            picks = {b: default_method(system, grid, x0, p, backend=b) for b in ("auto", "numpy")}
         if picks["auto"] != picks["numpy"]:
             differ[name] = picks
     assert not differ

@@ -41,7 +41,9 @@ ENV_SWITCH = "CHAOSFLOW_COMPILED"
 ENV_DIR = "CHAOSFLOW_KERNEL_DIR"
 
 log = logging.getLogger(__name__)
+#: Per ``rhs`` function: {(name, dim, parameter names): Kernel or the reason it is off}.
 _KERNELS: weakref.WeakKeyDictionary[Any, dict[tuple, Kernel | str]] = weakref.WeakKeyDictionary()
+_KERNELS_STRONG: dict[Any, dict[tuple, Kernel | str]] = {}  # rhs objects without weakrefs
 _MODULES: dict[str, ModuleType] = {}
 
 
@@ -138,7 +140,7 @@ def compiled_support(system: Any) -> tuple[bool, str]:
 def kernel_for(system: Any) -> Kernel:
     """The (cached) kernel of ``system``; raises ``Unsupported`` with the reason."""
     names, key = tuple(system.params), _key(system)
-    per_rhs = _KERNELS.setdefault(system.rhs, {})
+    per_rhs = _registry(system.rhs)
     if key not in per_rhs:
         try:
             per_rhs[key] = _build(system, names)
@@ -149,6 +151,16 @@ def kernel_for(system: Any) -> Kernel:
     if isinstance(found, str):
         raise Unsupported(found)
     return found
+
+
+def _registry(rhs: Any) -> dict[tuple, Kernel | str]:
+    try:
+        return _KERNELS.setdefault(rhs, {})
+    except TypeError:  # not weak-referenceable (a callable object): keep it alive instead
+        try:
+            return _KERNELS_STRONG.setdefault(rhs, {})
+        except TypeError:
+            return {}  # unhashable: no memo, trace again next time
 
 
 def _key(system: Any) -> tuple:
@@ -241,7 +253,7 @@ def try_run(
         try:
             return job(kernel)
         except Unsupported as exc:
-            _KERNELS[system.rhs][_key(system)] = str(exc)  # remember: do not retry each call
+            _registry(system.rhs)[_key(system)] = str(exc)  # remember: do not retry each call
             log.debug("compiled path off for %s: %s", system.name, exc)
             raise
     except Unsupported as exc:
