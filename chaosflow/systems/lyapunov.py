@@ -75,7 +75,13 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "quasi-periodic, as its name says; dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no "
         "zero λ_i in dysts' spectrum (min |λ_i| 0.022)",
     ),
-    "CellularNeuralNetwork": ("unconverged", 0.123, 0.149, 0.098, ""),
+    "CellularNeuralNetwork": (
+        "unconverged",
+        0.102,
+        0.123,
+        0.098,
+        "0.202, 0.149, 0.123, 0.102 at P/100 to P/800",
+    ),
     "CircadianRhythm": (
         "regular",
         -0.000148,
@@ -88,10 +94,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     "Dadras": ("dysts", 0.375, 0.359, 0.473, ""),
     "DequanLi": (
         "regular",
-        0.0329,
-        0.0329,
+        0.000855,
+        0.00079,
         1.86,
-        "300 periods are only 25 time units; dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
+        "λmax 0.00085 over 3000 periods (250 time units) too; dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
     ),
     "DoublePendulum": ("conservative", 0.102, 0.00643, 8.46, "dysts Σλ -2.05 vs ⟨∇·f⟩ 2.64e-09"),
     "Duffing": ("dysts-inconsistent", 0.129, 0.125, 0.0995, "dysts Σλ -0.0761 vs ⟨∇·f⟩ -0.1"),
@@ -169,10 +175,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     "LidDrivenCavityFlow": ("conservative", 0.7, 0.682, 1.01, ""),
     "LiuChen": (
         "unconverged",
+        0.0835,
         0.113,
-        0.166,
         0.213,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
+        "0.166, 0.113, 0.083 at P/200 to P/800; no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
     ),
     "Lorenz84": (
         "unconverged",
@@ -199,10 +205,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     "SprottTorus": ("dysts", 0.0568, 0.0546, 0.297, ""),
     "StickSlipOscillator": (
         "unconverged",
+        0.119,
         0.0891,
-        0.0494,
         0.0707,
-        "dysts Σλ 0.0495 vs ⟨∇·f⟩ 0.00404",
+        "0.033, 0.049, 0.089, 0.119 at P/100 to P/800; dysts Σλ 0.0495 vs ⟨∇·f⟩ -0.108",
     ),
     "SwingingAtwood": (
         "conservative",
@@ -233,7 +239,13 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0372,
         "no zero λ_i in dysts' spectrum (min |λ_i| 0.037)",
     ),
-    "WindmiReduced": ("unconverged", 0.102, 0.164, 0.156, ""),
+    "WindmiReduced": (
+        "unconverged",
+        0.0837,
+        0.102,
+        0.156,
+        "0.301, 0.164, 0.102, 0.084 at P/100 to P/800",
+    ),
     "YuWang": ("dysts", 1.46, 1.35, 2.46, ""),
     "YuWang2": ("dysts", 0.499, 0.487, 0.803, ""),
 }

@@ -1,8 +1,9 @@
 """Shared helpers for the dysts flows (``flows_a_k*``): registration, output step, columns.
 
-Facts (parameters, initial conditions, periods, Lyapunov exponents) come from dysts'
-``chaotic_attractors.json``: Gilpin, W. (2021) Chaos as an interpretable benchmark for
-forecasting and data-driven modelling. NeurIPS Datasets and Benchmarks.
+Facts (parameters, initial conditions, periods) come from dysts' ``chaotic_attractors.json``:
+Gilpin, W. (2021) Chaos as an interpretable benchmark for forecasting and data-driven
+modelling. NeurIPS Datasets and Benchmarks. Reference Lyapunov exponents follow the rule of
+``_lyapunov_refs`` (a published value, else dysts' QR λ1, else dysts' naive estimate).
 """
 
 from __future__ import annotations

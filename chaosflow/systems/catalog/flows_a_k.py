@@ -1,8 +1,9 @@
 """Chaotic ODE flows of the dysts collection, names A–B; C–K are in ``flows_a_k_2..4``.
 
 Equations follow the original papers named in each citation; parameter values, initial
-conditions, dominant periods and reference largest Lyapunov exponents are those of dysts'
-``chaotic_attractors.json`` (Gilpin 2021). Non-autonomous systems carry their driving phase
+conditions and dominant periods are those of dysts' ``chaotic_attractors.json`` (Gilpin
+2021); the reference largest Lyapunov exponents follow ``_lyapunov_refs`` (a published value,
+else dysts' QR λ1, else dysts' naive estimate). Non-autonomous systems carry their driving phase
 as an extra coordinate (``dphase/dt = omega``), as in dysts; coordinates that grow without
 bound (phases, angles) are listed in ``metadata.extra["unbounded_indices"]``.
 
