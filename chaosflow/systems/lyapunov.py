@@ -248,6 +248,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     ),
     "YuWang": ("dysts", 1.46, 1.35, 2.46, ""),
     "YuWang2": ("dysts", 0.499, 0.487, 0.803, ""),
+    # delay equations (sweep of 2026-11-27, ``--kind delay``): 100 vs 50 history nodes per
+    # delay τ, 150 periods; their references stay dysts' naive estimates (``catalog.delay``)
+    "PiecewiseCircuit": ("dysts-naive", 0.0254, 0.0246, 0.0361, "100 vs 50 history nodes"),
+    "SprottDelay": ("unconverged", 0.063, 0.0405, 0.0795, "100 vs 50 history nodes"),
 }
 _WHY = {
     "stiff": "RK4 from x0 diverges at every step down to P/6400",
@@ -259,6 +263,7 @@ _WHY = {
     "exact test",
     "dysts": "converged; the reference is dysts' QR λ1, a 30-period estimate (within 20% of "
     "the published value for 12 of the 21 flows that have one)",
+    "dysts-naive": "converged; the reference is dysts' unrenormalised twin-trajectory estimate",
 }
 
 
