@@ -118,45 +118,55 @@ class Expr(Symbolic):
 
 
 class SymArray(Symbolic):
-    """A symbolic ``[batch, n]`` state: ``n`` columns, each an ``Expr`` or a Python number."""
+    """A symbolic ``[batch, *shape]`` array: an object array ``items`` of ``Expr`` or numbers.
+
+    The batch axis is implicit, so ``items`` holds the trailing axes (``[dim]`` for a state);
+    numpy's own broadcasting and indexing on the object array do the bookkeeping.
+    """
 
     __slots__ = ("items", "tape")
     __array_ufunc__ = None
-    ndim = 2
+    dtype = np.dtype(np.float64)
+    device = "cpu"
 
-    def __init__(self, tape: Tape, items: Sequence[Any]) -> None:
-        self.tape, self.items = tape, tuple(items)
+    def __init__(self, tape: Tape, items: Any) -> None:
+        self.tape, self.items = tape, items if isinstance(items, np.ndarray) else _objects(items)
 
     @property
     def namespace(self) -> ModuleType:
         return self.tape.namespace
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return (1, len(self.items))
+    def shape(self) -> tuple[int, ...]:
+        return (1, *self.items.shape)
+
+    @property
+    def ndim(self) -> int:
+        return 1 + self.items.ndim
 
     def __getitem__(self, key: Any) -> Any:
-        if not isinstance(key, tuple) or len(key) != 2 or key[0] not in (Ellipsis, slice(None)):
-            raise Untraceable(f"state indexing {key!r} (only x[..., i] and x[..., a:b])")
-        col = key[1]
-        if isinstance(col, slice):
-            return SymArray(self.tape, self.items[col])
-        if isinstance(col, list | tuple):
-            return SymArray(self.tape, [self.items[int(i)] for i in col])
-        return self.items[int(_number(col))]
+        key = key if isinstance(key, tuple) else (key,)
+        if key[:1] == (Ellipsis,):
+            rest = key
+        elif key[:1] == (slice(None),) and Ellipsis not in key[1:]:
+            rest = key[1:]
+        else:
+            raise Untraceable(f"indexing {key!r} along the batch axis")
+        return self._wrap(self.items[rest])
+
+    def _wrap(self, value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return SymArray(self.tape, value) if value.ndim else value[()]
+        return value
 
     def sum(self, axis: int = -1) -> Any:
-        if axis not in (-1, 1):
-            raise Untraceable(f"sum over axis {axis}")
-        total: Any = self.items[0]
-        for item in self.items[1:]:
-            total = total + item
-        return total
+        return _reduce("add", self, axis)
 
     def __matmul__(self, other: Any) -> SymArray:
         m = np.asarray(other)
-        if m.ndim != 2 or m.shape[0] != len(self.items) or not np.issubdtype(m.dtype, np.number):
-            raise Untraceable("x @ M needs a constant matrix M with dim rows")
+        n = self.items.shape[-1] if self.items.ndim == 1 else -1
+        if m.ndim != 2 or m.shape[0] != n or not np.issubdtype(m.dtype, np.number):
+            raise Untraceable("x @ M needs a state x and a constant matrix M with dim rows")
         return SymArray(self.tape, [_dot(self.items, m[:, j]) for j in range(m.shape[1])])
 
     def _op(self, op: str, *args: Any) -> SymArray:
@@ -167,16 +177,47 @@ class SymArray(Symbolic):
     __array__ = Expr.__array__
 
     def __neg__(self):
-        return SymArray(self.tape, [-v for v in self.items])
+        return _elementwise("neg", (self,))
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return SymArray(self.tape, [abs(v) for v in self.items])
+        return _elementwise("abs", (self,))
 
     def __iter__(self):
         raise Untraceable("iteration over the batch axis of the state")
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array of ``values`` (assigned one by one: no ``__array__`` calls)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
+
+
+def _operand(value: Any) -> Any:
+    """What a ``frompyfunc`` broadcast takes: object arrays, 0-d wrappers, numeric arrays."""
+    if isinstance(value, SymArray):
+        return value.items
+    if isinstance(value, np.ndarray) and value.ndim:
+        if not np.issubdtype(value.dtype, np.number) and value.dtype != np.bool_:
+            raise Untraceable(f"constant array of dtype {value.dtype}")
+        return value.astype(np.float64).astype(object)
+    box = np.empty((), dtype=object)
+    box[()] = value if isinstance(value, Expr) else _number(value)
+    return box
+
+
+def _reduce(op: str, x: Any, axis: int) -> Any:
+    """``op``-fold of ``x`` over ``axis`` (of the full ``[batch, ...]`` array), in index order."""
+    if not isinstance(x, SymArray):
+        raise Untraceable(f"{op} reduction of a non-array")
+    if axis == 0 or axis < -x.items.ndim or axis > x.items.ndim:
+        raise Untraceable(f"reduction over axis {axis} (the batch axis or out of range)")
+    fold = np.frompyfunc(lambda u, v: _scalar(op, (u, v)), 2, 1)
+    return x._wrap(fold.reduce(x.items, axis=axis if axis < 0 else axis - 1))
 
 
 def _forward(op: str) -> Callable[[Any, Any], Any]:
@@ -222,20 +263,16 @@ def _fold(op: str, args: list[Any]) -> float:
 
 
 def _elementwise(op: str, args: Sequence[Any]) -> Any:
-    """Broadcast ``op`` over ``SymArray`` arguments of one length (scalars broadcast)."""
-    arrays = [a for a in args if isinstance(a, SymArray)]
-    if not arrays:
+    """``op`` broadcast over ``SymArray`` arguments with numpy's rules (scalars broadcast)."""
+    tape = next((a.tape for a in args if isinstance(a, SymArray)), None)
+    if tape is None:
         return _scalar(op, args)
-    n = len(arrays[0].items)
-    if any(len(a.items) != n for a in arrays):
-        raise Untraceable("operands of different lengths")
-    for a in args:
-        if not isinstance(a, SymArray | Expr):
-            _number(a)  # constants only: arrays of numbers would need their own broadcasting
-    cols = [
-        _scalar(op, [a.items[j] if isinstance(a, SymArray) else a for a in args]) for j in range(n)
-    ]
-    return SymArray(arrays[0].tape, cols)
+    f = np.frompyfunc(lambda *xs: _scalar(op, xs), len(args), 1)
+    try:
+        out = f(*(_operand(a) for a in args))
+    except ValueError as exc:  # shapes that do not broadcast
+        raise Untraceable(f"{op}: {exc}") from exc
+    return SymArray(tape, out) if isinstance(out, np.ndarray) and out.ndim else out
 
 
 def _make_namespace(tape: Tape) -> ModuleType:
@@ -254,7 +291,19 @@ def _make_namespace(tape: Tape) -> ModuleType:
     ns.concatenate = _concatenate
     ns.cat = _concatenate
     ns.square = lambda a: a * a
+    ns.amin = ns.min = lambda a, axis=-1: _reduce("minimum", a, axis)
+    ns.amax = ns.max = lambda a, axis=-1: _reduce("maximum", a, axis)
+    ns.sum = lambda a, axis=-1: _reduce("add", a, axis)
+    ns.asarray = ns.as_tensor = _constant
     return ns
+
+
+def _constant(table: Any, dtype: Any = None, device: Any = None) -> np.ndarray:
+    """``xp.asarray(table)`` / ``xp.as_tensor(table, ...)`` of a constant table: float64 numpy."""
+    arr = np.asarray(table)
+    if not np.issubdtype(arr.dtype, np.number):
+        raise Untraceable("asarray of something that is not a constant numeric table")
+    return arr.astype(np.float64)
 
 
 def _unary(name: str) -> Callable[[Any], Any]:
@@ -266,26 +315,22 @@ def _where(cond: Any, a: Any, b: Any) -> Any:
 
 
 def _roll(x: Any, shift: int, axis: int = -1) -> SymArray:
-    if not isinstance(x, SymArray) or axis not in (-1, 1):
-        raise Untraceable("roll is supported on the state's last axis only")
-    n, s = len(x.items), int(shift)
-    return SymArray(x.tape, [x.items[(j - s) % n] for j in range(n)])
+    if not isinstance(x, SymArray) or axis not in (-1, x.items.ndim):
+        raise Untraceable("roll is supported along the last axis only")
+    return SymArray(x.tape, np.roll(x.items, int(shift), axis=-1))
 
 
 def _stack(tape: Tape, columns: Sequence[Any], axis: int = -1) -> SymArray:
-    if axis not in (-1, 1) or any(isinstance(c, SymArray) for c in columns):
+    if axis != -1 or any(isinstance(c, SymArray) for c in columns):
         raise Untraceable("stack of arrays (only stack([column, ...]) along the last axis)")
-    for c in columns:
-        if _is_const(c):
-            _number(c)
-    return SymArray(tape, columns)
+    return SymArray(tape, [c if isinstance(c, Expr) else _number(c) for c in columns])
 
 
 def _concatenate(parts: Sequence[Any], axis: int = -1, dim: int | None = None) -> SymArray:
     axis = axis if dim is None else dim
-    if axis not in (-1, 1) or not all(isinstance(q, SymArray) for q in parts):
-        raise Untraceable("concatenate of symbolic states along the last axis only")
-    return SymArray(parts[0].tape, [v for q in parts for v in q.items])
+    if axis != -1 or not all(isinstance(q, SymArray) for q in parts):
+        raise Untraceable("concatenate of symbolic arrays along the last axis only")
+    return SymArray(parts[0].tape, np.concatenate([q.items for q in parts], axis=-1))
 
 
 def trace(rhs: Callable, dim: int, param_names: Sequence[str]) -> tuple[Tape, list[Any]]:
@@ -305,6 +350,6 @@ def trace(rhs: Callable, dim: int, param_names: Sequence[str]) -> tuple[Tape, li
         raise Untraceable(f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(out, SymArray):
         raise Untraceable(f"rhs returned {type(out).__name__}, not a traced [batch, dim] array")
-    if len(out.items) != dim:
-        raise Untraceable(f"rhs returned {len(out.items)} columns, expected {dim}")
+    if out.items.shape != (dim,):
+        raise Untraceable(f"rhs returned shape {out.shape[1:]} per row, expected ({dim},)")
     return tape, [_number(v) if _is_const(v) else v for v in out.items]
