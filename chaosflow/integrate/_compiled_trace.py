@@ -2,11 +2,13 @@
 
 The compiled path calls the catalog's own ``rhs`` once with symbolic stand-ins: ``x`` is a
 ``SymArray`` of ``dim`` symbols (``x[..., i]`` gives symbol ``x_i``), each parameter is a symbol
-(so parameter sweeps reuse one kernel) and ``t`` is a symbol. Arithmetic, ``namespace(x).sin``
-and friends, ``stack``, ``roll`` and slicing record nodes in a ``Tape``; identical nodes are
-shared (hash-consing), so the graph is already common-subexpression-eliminated. Anything the
-stand-ins cannot represent — Python ``if`` on the state, ``float(x)``, numpy called directly,
-torch-only code — raises, and ``trace`` turns that into ``Untraceable`` with the reason.
+(so parameter sweeps reuse one kernel) and ``t`` is a symbol. A ``SymArray`` holds its trailing
+axes as a numpy object array of nodes, so numpy itself broadcasts and indexes it. Arithmetic,
+``namespace(x).sin`` and friends, ``stack``, ``roll``, reductions and slicing record nodes in a
+``Tape``; identical nodes are shared (hash-consing), so the graph is already
+common-subexpression-eliminated. Anything the stand-ins cannot represent — Python ``if`` on
+the state, ``float(x)``, numpy called directly, torch-only code — raises, and ``trace`` turns
+that into ``Untraceable`` with the reason.
 
 Nothing is simplified algebraically: each node is the operation numpy would do, in the same
 order, so the emitted scalar code rounds like the numpy path (transcendental functions and
