@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger
+from prefect.futures import wait
 
 from chaosflow.flows._runner import batches
 from chaosflow.ops import monitor
@@ -33,6 +34,7 @@ def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[
     log = get_run_logger()
     if isinstance(spec, ObservedDatasetSpec):
         return _observed(root, spec)
+    warm = [prefect_tasks.warm_up.submit() for _ in range(_parallelism(cluster))]
     store, todo = _generate.prepare(root, spec)
     total = sum(len(store.shards(r.key)) for r in spec.systems)
     if not todo:
@@ -43,6 +45,7 @@ def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[
         futures = {_label(b): prefect_tasks.generate_shards.submit(root, spec, b) for b in groups}
         weights = {_label(b): sum(k.stop - k.start for k in b) for b in groups}
         monitor.track(futures, stage="generate", weights=weights, unit="trajectories")
+    wait(warm)
     _generate.finalize(root, spec)
     return {"dataset": spec.id, "units": total, "generated": len(todo), "reused": not todo}
 

@@ -19,6 +19,21 @@ from chaosflow.tasks import _evaluate, _generate, _train
 _OPTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
+@task(name="warm-up", **_OPTS)
+def warm_up() -> int:
+    """Load the generation code (numba, compiled-kernel machinery) on a worker; its pid.
+
+    Submitted before the driver plans the units, so each worker's first Prefect task run and
+    imports overlap with that planning instead of delaying the first unit.
+    """
+    import os
+
+    import chaosflow.integrate
+    import chaosflow.integrate._compiled  # noqa: F401
+
+    return os.getpid()
+
+
 @task(name="generate-shards", retries=2, retry_delay_seconds=1, **_OPTS)
 def generate_shards(root: Root, spec: DatasetSpec, keys: list[ShardKey]) -> list[dict]:
     """Integrate and store a batch of shards (units already done are skipped)."""
