@@ -141,15 +141,24 @@ def default_method(
 ) -> FixedStep | Dopri5:
     """DOP853 with the fewest power-of-two substeps the pilot finds accurate, else ``FALLBACK``.
 
-    The pilot runs on float64 numpy copies of the first rows, compiled when ``backend``
-    allows (the two paths agree to rounding, far below the pilot's 1e-10 tolerance).
+    With scalar parameters the pilot starts from ``metadata.x0`` (the choice is cached and must
+    not depend on call order); with per-row parameters from float64 copies of the first rows.
+    Compiled when ``backend`` allows (the two paths agree to rounding, far below the pilot's
+    1e-10 tolerance).
     """
     if system.metadata.extra.get("smooth", True) is False:
         return FALLBACK
     key = _auto.cache_key(system, p, grid.dt, "dop853")
-    rows = min(_auto.PILOT_ROWS, x0.shape[0])
-    xs = _backend.to_numpy(x0[:rows]).astype(np.float64)
-    ps = {k: v if isinstance(v, float) else _backend.to_numpy(v)[:rows] for k, v in p.items()}
+    if key is not None:
+        # Scalar parameters: the choice is cached per (system, parameters, dt), so it must not
+        # depend on which caller came first — pilot from the catalog's x0, not the caller's
+        # rows (otherwise a shard's bytes could depend on the order shards ran in a worker).
+        xs = np.asarray(system.metadata.x0, dtype=np.float64)[None]
+        ps = dict(p)
+    else:
+        rows = min(_auto.PILOT_ROWS, x0.shape[0])
+        xs = _backend.to_numpy(x0[:rows]).astype(np.float64)
+        ps = {k: v if isinstance(v, float) else _backend.to_numpy(v)[:rows] for k, v in p.items()}
     m = _auto.pilot_points(system, grid.dt)
     pilot = Grid(dt=grid.dt, n=m + 1, t0=grid.t0)
     f = _bind(system, ps)
