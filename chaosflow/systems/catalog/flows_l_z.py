@@ -206,7 +206,10 @@ register_flow(
     sakarya_rhs,
     {"a": 0.4, "b": 12.0, "c": -5.0, "h": 0.0, "p": 0.0, "q": -1.0, "r": 1.0, "s": 1.0},
     period=8.0164,
-    x0=(4.6722764, 5.2437205e-10, -6.4444208e-10),
+    # dysts' x0 (4.67, 5e-10, -6e-10) sits on the invariant line y = z = 0 that the attractor
+    # grazes: from there rounding grows ~1e8-fold in one Lyapunov time, so no two solvers agree.
+    # This point lies on the attractor after 800 time units from a start 1e-3 off that line.
+    x0=(-15.69130859, 0.361065814, 0.4517043342),
     citation="Liu & Chen (2004) Dynamical analysis of a new chaotic attractor. Int. J. "
     "Bifurcat. Chaos 14, 1395",
     description="Sakarya-form quadratic flow",
