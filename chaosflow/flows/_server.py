@@ -33,5 +33,16 @@ def prefect_api() -> Iterator[str]:
         ):
             yield server.api_url
     finally:
+        _drain_logs()
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
+
+
+def _drain_logs() -> None:
+    """Send queued run logs before the temporary server goes (else: 'Error logging to API')."""
+    try:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)
+    except Exception:  # best effort: never mask the run's own outcome
+        pass
