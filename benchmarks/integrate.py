@@ -83,10 +83,12 @@ def lorenz_section(n_ics: int, n_points: int) -> None:
     scipy_out, t_scipy = _timed(lambda: [_scipy_run(lorenz, x, grid, 1e-9) for x in ics])
     err_scipy = max(np.abs(s[:ACC_POINTS] - r).max() for s, r in zip(scipy_out, ref, strict=True))
     _row("scipy DOP853 rtol=atol=1e-9, per trajectory", t_scipy, total, t_scipy, err_scipy)
-    _dysts(ics, n_points, t_scipy, total)
+    t_dysts = _dysts(ics, n_points, t_scipy, total)
 
     method = _matched_method(lorenz, ics, acc, ref, err_scipy)
-    _compiled_rows(lorenz, ics, grid, method, ref, t_scipy, total)
+    t_compiled = _compiled_rows(lorenz, ics, grid, method, ref, t_scipy, total)
+    if t_dysts and t_compiled:
+        print(f"chaosflow compiled (warm) vs dysts: {t_dysts / t_compiled:.0f}× (target ≥ 100×)")
     for label, x0 in (("numpy", ics), ("torch-cpu", torch.tensor(ics))):
         out, secs = _timed(
             lambda x0=x0: simulate(lorenz, x0, grid=grid, method=method, backend="numpy")
@@ -121,7 +123,7 @@ def _compiled_rows(system, ics, grid, method, ref, t_scipy, total):
     ok, why = compiled_support(system)
     if not ok:
         print(f"chaosflow compiled: unavailable ({why})")
-        return
+        return None
     with tempfile.TemporaryDirectory() as folder:
         np.save(f"{folder}/ics.npy", ics)
         env = {**os.environ, "CHAOSFLOW_KERNEL_DIR": f"{folder}/kernels"}
@@ -139,6 +141,7 @@ def _compiled_rows(system, ics, grid, method, ref, t_scipy, total):
         best = min(best, secs)
     err = np.abs(out[:, :ACC_POINTS] - ref).max()
     _row(f"chaosflow compiled {method} (warm, best of 3)", best, total, t_scipy, err)
+    return best
 
 
 def _matched_method(system, ics, acc, ref, err_target):
@@ -154,20 +157,26 @@ def _dysts(ics, n_points, t_scipy, total):
         from dysts.flows import Lorenz
     except ImportError:
         print("dysts: not installed (pip install '.[bench]') — skipped")
-        return
+        return None
     model = Lorenz()
+    # Same span as ours: n_points at dt 0.01 (dysts resamples to pts_per_period per period).
+    per_period = round(float(model.period) / 0.01)
 
     def run():
         for x in ics:
             model.ic = np.asarray(x)
-            model.make_trajectory(n_points, method="DOP853", rtol=1e-9, atol=1e-9)
+            model.make_trajectory(
+                n_points, method="DOP853", rtol=1e-9, atol=1e-9, pts_per_period=per_period
+            )
 
     try:
         _, secs = _timed(run)
     except Exception as exc:  # dysts' API moves between versions; report, don't crash
         print(f"dysts: failed ({type(exc).__name__}: {exc})")
-        return
-    _row("dysts make_trajectory DOP853 1e-9", secs, total, t_scipy, None)
+        return None
+    _row(f"dysts make_trajectory DOP853 1e-9 ({per_period} pts/period)", secs, total, t_scipy,
+         None)  # fmt: skip
+    return secs
 
 
 def catalog_section(n_ics: int, n_points: int, backend: str) -> None:
