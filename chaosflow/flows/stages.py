@@ -17,7 +17,7 @@ from prefect.futures import wait
 from chaosflow.flows._runner import batches
 from chaosflow.ops import monitor
 from chaosflow.specs import ClusterSpec, DatasetSpec, EvalSpec, ObservedDatasetSpec, TrainSpec
-from chaosflow.storage import Root
+from chaosflow.storage import DatasetStore, Root
 from chaosflow.tasks import _aggregate, _evaluate, _generate, _train, prefect_tasks
 
 
@@ -34,7 +34,12 @@ def generate_stage(root: Root, spec: DatasetSpec, cluster: ClusterSpec) -> dict[
     log = get_run_logger()
     if isinstance(spec, ObservedDatasetSpec):
         return _observed(root, spec)
-    warm = [prefect_tasks.warm_up.submit() for _ in range(_parallelism(cluster))]
+    # Warm the workers while the driver plans, unless a rerun finds every system complete.
+    done = DatasetStore(root, spec.id)
+    complete = all(done.is_complete(r.key) for r in spec.systems)
+    warm = (
+        [] if complete else [prefect_tasks.warm_up.submit() for _ in range(_parallelism(cluster))]
+    )
     store, todo = _generate.prepare(root, spec)
     total = sum(len(store.shards(r.key)) for r in spec.systems)
     if not todo:
