@@ -7,7 +7,6 @@ import pytest
 
 from benchmarks.lyapunov_reference import (
     Settings,
-    Spectrum,
     checks,
     is_autonomous,
     qr_spectrum,
@@ -53,31 +52,36 @@ def test_lorenz_spectrum_short_run():
     assert lam[0] == pytest.approx(0.906, rel=0.1)
     assert abs(lam[1]) < 0.05 * lam[0]
     assert lam[2] == pytest.approx(-14.57, rel=0.02)
-    assert checks(system, spec, spec, autonomous=True) == dict.fromkeys(
-        ("liouville", "zero", "chaos", "spread", "tolerance"), ""
+    period = system.metadata.period
+    found = checks(spec.lambdas, spec.divergence, spec.lambdas[:, 0], period, True, spec.time)
+    assert found == dict.fromkeys(
+        ("liouville", "zero", "chaos", "length", "spread", "tolerance"), ""
     )
 
 
-def _spectrum(rows: list[list[float]], divergence: float) -> Spectrum:
+def _check(rows: list[list[float]], divergence: float = -13.67, rerun=None, autonomous=True):
+    """``checks`` on Lorenz-like spectra ``rows`` (one per start); '' keys dropped."""
     lam = np.asarray(rows)
-    return Spectrum(lam, np.full(lam.shape[0], divergence), time=1.0, seconds=0.0)
+    first = lam[:, 0] if rerun is None else np.asarray(rerun)
+    div = np.full(lam.shape[0], divergence)
+    return {k for k, v in checks(lam, div, first, 0.75, autonomous).items() if v}
 
 
 def test_checks_reject_what_they_should():
-    lorenz = get_system("Lorenz")
-    good = _spectrum([[0.90, 0.0, -14.57], [0.91, 0.0, -14.58]], -13.67)
-    assert not any(checks(lorenz, good, good, autonomous=True).values())
-    no_zero = _spectrum([[0.90, 0.2, -14.77], [0.91, 0.2, -14.78]], -13.67)
-    assert checks(lorenz, no_zero, no_zero, autonomous=True)["zero"]
-    assert not checks(lorenz, no_zero, no_zero, autonomous=False)["zero"]  # forced: no zero
-    wrong_sum = _spectrum([[0.90, 0.0, -10.0], [0.91, 0.0, -10.0]], -13.67)
-    assert checks(lorenz, wrong_sum, wrong_sum, autonomous=True)["liouville"]
-    scattered = _spectrum([[0.5, 0.0, -14.17], [1.3, 0.0, -14.97]], -13.67)
-    assert checks(lorenz, scattered, scattered, autonomous=True)["spread"]
-    loose = _spectrum([[0.70, 0.0, -14.37], [0.70, 0.0, -14.37]], -13.67)
-    assert checks(lorenz, good, loose, autonomous=True)["tolerance"]
-    regular = _spectrum([[0.001, 0.0, -13.671], [0.001, 0.0, -13.671]], -13.67)
-    assert checks(lorenz, regular, regular, autonomous=True)["chaos"]
+    good = [[0.90, 0.0, -14.57], [0.91, 0.0, -14.58], [0.905, 0.0, -14.575]]
+    assert _check(good) == set()
+    no_zero = [[0.90, 0.2, -14.77], [0.91, 0.2, -14.78], [0.905, 0.2, -14.775]]
+    assert _check(no_zero) == {"zero"}
+    assert _check(no_zero, autonomous=False) == set()  # a forced flow has no zero exponent
+    assert _check(good, divergence=-10.0) == {"liouville"}
+    scattered = [[0.5, 0.0, -14.17], [1.3, 0.0, -14.97], [0.9, 0.0, -14.57]]
+    assert "spread" in _check(scattered)
+    assert _check(good, rerun=[0.70, 0.71, 0.72]) == {"tolerance"}
+    regular = [[0.001, 0.0, -13.671], [0.0012, 0.0, -13.6712], [0.0011, 0.0, -13.6711]]
+    assert "chaos" in _check(regular)
+    lam = np.asarray(good)
+    short = checks(lam, np.full(3, -13.67), lam[:, 0], 0.75, True, span=20.0)  # 18 e-foldings
+    assert {k for k, v in short.items() if v} == {"length"}
 
 
 def test_is_autonomous():

@@ -1,27 +1,40 @@
-"""Reference largest Lyapunov exponents of the dysts flows, chosen by one rule for all.
+"""Reference largest Lyapunov exponents of the catalog flows, chosen by one rule for all.
 
-Rule, applied to every dysts flow in this order (the first that exists wins):
+Rule, applied to every flow in this order (the first that exists wins), decided before any
+comparison with chaosflow's own sweep (``benchmarks/lyapunov_sweep.py``):
 
 1. **published**: a value published for exactly these equations and parameters, computed from
-   the equations (tangent space or renormalised twin trajectories), in base e per unit time
-   (``PUBLISHED``, each with its source).
-2. **dysts QR**: dysts' ``lyapunov_spectrum_estimated[0]``, the largest exponent of the
+   the equations (tangent space or renormalised twin trajectories), in base e per unit time,
+   whose source was read (``PUBLISHED``, each with its source). Values only recalled from a
+   book that could not be read here (``RECALLED``) do not count.
+2. **independent QR**: chaosflow's independent reference (``INDEPENDENT``;
+   ``benchmarks/lyapunov_reference.py``, table in ``benchmarks/results/lyapunov_reference.md``):
+   scipy DOP853 at rtol 1e-10 on the state and the variational equations, full spectrum by QR,
+   6 starts around ``metadata.x0``, ≥ 1000 periods or ≥ 200/λ1 (capped at 20 s of CPU per
+   run), kept only where it passed its own checks: Σλ = ⟨∇·f⟩ along the run (1% of Σ|λ|), an
+   exponent ≈ 0 for autonomous flows (5% of λ1), λ1·P ≥ 0.01, standard error over the starts
+   ≤ 5%, and an rtol 1e-8 rerun within 10% (or 3 standard errors). Its estimator shares nothing
+   with the sweep's (RK4, twin trajectories, λmax only) but the catalog's ``rhs``.
+3. **dysts QR**: dysts' ``lyapunov_spectrum_estimated[0]``, the largest exponent of the
    Jacobian spectrum: ``dysts.analysis.find_lyapunov_exponents`` propagates ``I + J dt``
    (finite-difference Jacobian) along a 15,000-point trajectory at 500 points per period and
    re-orthonormalises by QR every step; ``benchmarks/find_attractor_properties.py`` averages 20
    initial conditions with weights ``exp(-1000 min|λ_i|)`` (dysts repository, read 2026-11).
    Used where it is positive: the catalog's reference is a positive λmax (a zero spectrum,
    Torus, means dysts found no chaos there).
-3. **dysts naive**: dysts' ``maximum_lyapunov_estimated``: the slope of the log distance of two
+4. **dysts naive**: dysts' ``maximum_lyapunov_estimated``: the slope of the log distance of two
    trajectories started 1e-10 apart, fitted until it reaches 1e-3 relative, median of 1000
    starts (``dysts.analysis.lyapunov_exponent_naive``,
    ``benchmarks/calculate_all_lyapunov_exponents.py``). Unrenormalised, so the fit includes
-   the alignment transient and the saturation; used only where rules 1-2 give nothing.
+   the alignment transient and the saturation.
+5. **recalled**: the flows outside dysts with only a recalled value (``RECALLED``).
 
-Why this order: on the 21 flows with a published value (Lorenz, Rössler, Sprott B–S, the
-Sprott jerk), dysts' QR λ1 is within 20% of it for 12 (median error 19%), its naive estimate
-for 7 (median error 56%). The QR value is a 30-period, first-order estimate, so a 20%
-disagreement with a converged estimate is within its own scatter.
+Why this order: a read source first; then a computation that proves its own quality; dysts'
+QR λ1 is a 30-period, first-order (I + J dt) estimate whose spectrum fails Σλ = ⟨∇·f⟩ or
+lacks a zero exponent for 13 flows, and its naive estimate is further off (on the 21 flows
+with a published value, dysts' QR λ1 is within 20% for 12, median error 19%; the naive value
+for 7, median error 56%). dysts' numbers stay in ``DYSTS_LYAPUNOV`` beside every reference, so
+disagreements stay visible.
 """
 
 from __future__ import annotations
@@ -64,6 +77,11 @@ PUBLISHED: dict[str, tuple[float, str]] = {
     ),
 }
 
+INDEPENDENT_QR = (
+    "chaosflow independent QR reference (benchmarks/lyapunov_reference.py: DOP853 rtol 1e-10, "
+    "variational equations, full spectrum, 6 starts; passed Σλ = ⟨∇·f⟩, zero-exponent, spread "
+    "and rtol checks)"
+)
 DYSTS_QR = "dysts lyapunov_spectrum_estimated[0] (Jacobian QR, Gilpin 2021)"
 DYSTS_NAIVE = "dysts maximum_lyapunov_estimated (unrenormalised twin trajectories, Gilpin 2021)"
 
@@ -202,9 +220,38 @@ DYSTS_LYAPUNOV: dict[str, tuple[float, float, float, float]] = {
 }
 
 
+_SPROTT_2003_RECALLED = (
+    "Sprott (2003) Chaos and Time-Series Analysis, Oxford Univ. Press, Appendix A [value "
+    "recalled, not checked against the book; the book could not be read here]"
+)
+
+#: name -> (λ1, source) of flows outside dysts whose λ1 was recalled, not read (rule 5).
+RECALLED: dict[str, tuple[float, str]] = {
+    name: (value, _SPROTT_2003_RECALLED)
+    for name, value in (
+        ("DiffusionlessLorenz", 0.2101),
+        ("ComplexButterfly", 0.1690),
+        ("LinzSprott", 0.0362),
+        ("DoubleScrollJerk", 0.0497),
+        ("MalasomaCubic", 0.0837),
+        ("DrivenPendulum", 0.1400),
+    )
+}
+
+#: name -> full Lyapunov spectrum (descending, per unit time) of the independent reference
+#: runs that passed every check (rule 2); ``python benchmarks/lyapunov_reference.py --emit``
+#: prints these lines from ``benchmarks/results/lyapunov_reference.json``. The comment is
+#: dysts' QR λ1 (or the recalled value) for comparison.
+INDEPENDENT: dict[str, tuple[float, ...]] = {}
+
+
 def reference_lyapunov(name: str) -> tuple[float, str]:
-    """``(λmax, source)`` of the dysts flow ``name`` by the module's rule."""
+    """``(λmax, source)`` of the flow ``name`` by the module's rule."""
     if name in PUBLISHED:
         return PUBLISHED[name]
-    qr, naive = DYSTS_LYAPUNOV[name][:2]
-    return (qr, DYSTS_QR) if qr > 0 else (naive, DYSTS_NAIVE)  # NaN > 0 is False
+    if name in INDEPENDENT:
+        return INDEPENDENT[name][0], INDEPENDENT_QR
+    if name in DYSTS_LYAPUNOV:
+        qr, naive = DYSTS_LYAPUNOV[name][:2]
+        return (qr, DYSTS_QR) if qr > 0 else (naive, DYSTS_NAIVE)  # NaN > 0 is False
+    return RECALLED[name]

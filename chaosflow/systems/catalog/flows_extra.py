@@ -23,6 +23,7 @@ from typing import Any
 from chaosflow.systems._array import namespace, stack
 from chaosflow.systems._base import Metadata, System
 from chaosflow.systems._registry import register_system
+from chaosflow.systems.catalog._lyapunov_refs import reference_lyapunov
 from chaosflow.systems.catalog.flows_l_z import cols, like, output_step
 
 #: Names registered by this module, in registration order.
@@ -91,6 +92,13 @@ def register_flow(
     return system
 
 
+def _reference(name: str) -> dict[str, Any]:
+    """``lyapunov_max`` and its source by the catalog-wide rule (``_lyapunov_refs``), for the
+    flows whose published-looking value was only recalled (``_lyapunov_refs.RECALLED``)."""
+    value, source = reference_lyapunov(name)
+    return {"lyapunov_max": value, "lyapunov_source": source}
+
+
 def _jerk(s: Any, jerk: Any) -> Any:
     """``(x, ẋ, ẍ) -> (ẋ, ẍ, jerk)``: a third-order ODE written as a flow."""
     _, y, z = cols(s)
@@ -111,8 +119,7 @@ register_flow(
     {"R": 1.0},
     x0=(-0.8430287451247034, -0.029747974354775757, -0.7960210693996064),
     period=9.259,
-    lyapunov_max=0.2101,
-    lyapunov_source=_SPROTT_2003,
+    **_reference("DiffusionlessLorenz"),  # recalled 0.2101 is not a read source (issue 3)
     lyapunov_measured=0.2158,
     citation="van der Schrier & Maas (2000) The diffusionless Lorenz equations; Shil'nikov "
     "bifurcations and reduction to an explicit map. Physica D 141, 19-36",
@@ -132,8 +139,7 @@ register_flow(
     {"a": 0.55},
     x0=(-0.6119560586768418, -2.068663914013941, -1.8005791002275942),
     period=15.306,
-    lyapunov_max=0.1690,
-    lyapunov_source=_SPROTT_2003,
+    **_reference("ComplexButterfly"),  # recalled 0.1690 is not a read source (issue 3)
     lyapunov_measured=0.1702,
     citation="Elwakil, Ozoguz & Kennedy (2002) Creation of a complex butterfly attractor using "
     "a novel Lorenz-type system. IEEE Trans. Circuits Syst. I 49, 527-530",
@@ -153,8 +159,7 @@ register_flow(
     {"A": 0.6},
     x0=(-1.8300115677080484, -0.01694413861650516, 1.1741246589447218),
     period=6.4935,
-    lyapunov_max=0.0362,
-    lyapunov_source=_SPROTT_2003,
+    **_reference("LinzSprott"),  # recalled 0.0362 is not a read source (issue 3)
     lyapunov_measured=0.0333,
     citation="Linz & Sprott (1999) Elementary chaotic flow. Phys. Lett. A 259, 240-245",
     description="Simplest piecewise-linear jerk x''' = -A x'' - x' + |x| - 1.",
@@ -173,8 +178,7 @@ register_flow(
     {"a": 0.8},
     x0=(0.853143651921284, -0.09440315181490064, 0.12123255964309301),
     period=6.3025,
-    lyapunov_max=0.0497,
-    lyapunov_source=_SPROTT_2003,
+    **_reference("DoubleScrollJerk"),  # recalled 0.0497 is not a read source (issue 3)
     lyapunov_measured=0.0495,
     citation="Elwakil & Kennedy (2001) Construction of classes of circuit-independent chaotic "
     "oscillators using passive-only nonlinear devices. IEEE Trans. Circuits Syst. I 48, 289-307",
@@ -194,8 +198,7 @@ register_flow(
     {"A": 2.028},
     x0=(0.686049119879819, 0.9544743061856403, -0.013322219177913226),
     period=15.625,
-    lyapunov_max=0.0837,
-    lyapunov_source=_SPROTT_2003,
+    **_reference("MalasomaCubic"),  # recalled 0.0837 is not a read source (issue 3)
     lyapunov_measured=0.0851,
     citation="Malasoma (2000) What is the simplest dissipative chaotic jerk equation which is "
     "parity invariant? Phys. Lett. A 264, 383-389",
@@ -302,8 +305,7 @@ register_flow(
     {"b": 0.05, "A": 0.6, "Omega": 0.7},
     x0=(-2.7344888134117227, 0.5728681720000026, 1.769923242049103),
     period=8.976,  # the forcing period 2 pi / Omega dominates the spectrum of x'
-    lyapunov_max=0.1400,
-    lyapunov_source=_SPROTT_2003,
+    **_reference("DrivenPendulum"),  # recalled 0.1400 is not a read source (issue 3)
     lyapunov_measured=0.1498,
     citation="Baker & Gollub (1996) Chaotic Dynamics: An Introduction, 2nd ed., Cambridge "
     "Univ. Press (damped driven pendulum); parameters as in " + _SPROTT_2003,
