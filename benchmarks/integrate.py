@@ -126,7 +126,8 @@ def _compiled_rows(system, ics, grid, method, ref, t_scipy, total):
         return None
     with tempfile.TemporaryDirectory() as folder:
         np.save(f"{folder}/ics.npy", ics)
-        env = {**os.environ, "CHAOSFLOW_KERNEL_DIR": f"{folder}/kernels"}
+        # the interpreter's machine code: numba's cache, redirected to an empty folder
+        env = {**os.environ, "NUMBA_CACHE_DIR": f"{folder}/numba"}
         args = [sys.executable, "-c", _COLD, f"{folder}/ics.npy", str(method.substeps), str(grid.n)]
         for label in ("new process, empty cache (compile)", "new process, disk cache"):
             run = subprocess.run(args, env=env, capture_output=True, text=True, check=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,10 +28,7 @@ from chaosflow.systems._array import namespace, stack
 
 
 @pytest.fixture(autouse=True)
-def _kernel_dir(tmp_path_factory, monkeypatch):
-    """Generated kernels and numba's cache go to a temporary folder, not ~/.cache."""
-    folder = tmp_path_factory.getbasetemp() / "kernels"
-    monkeypatch.setenv(_compiled.ENV_DIR, str(folder))
+def _compiled_on(monkeypatch):
     monkeypatch.delenv(_compiled.ENV_SWITCH, raising=False)
 
 
@@ -288,8 +284,12 @@ def test_without_numba_the_numpy_path_runs(monkeypatch):
     np.testing.assert_allclose(x[0, -1], np.exp(-0.5) * np.array([1.0, 2.0]), rtol=1e-6)
 
 
-def test_kernel_source_is_cached_on_disk_under_its_hash(tmp_path_factory):
-    def rhs(t, x, p):  # a fresh rhs: built here, so it lands in this test's kernel folder
+def test_one_interpreter_serves_every_system():
+    """Systems are programs for one compiled interpreter: running several systems (and a new
+    parameter value) adds no machine code, so a worker's memory does not grow with them."""
+    from chaosflow.integrate import _vm
+
+    def rhs(t, x, p):  # a fresh rhs
         return stack([x[..., 1], -p["w"] * x[..., 0]])
 
     def oscillator(w):
@@ -298,16 +298,37 @@ def test_kernel_source_is_cached_on_disk_under_its_hash(tmp_path_factory):
             metadata=Metadata(dt=0.1, period=6.3, lyapunov_max=0.0, x0=(1.0, 0.0), citation="t"),
         )  # fmt: skip
 
-    folder = tmp_path_factory.getbasetemp() / "kernels"
-    ok, path = compiled_support(oscillator(1.0))
-    assert ok
-    assert path.startswith(str(folder))
-    # a new trace (other parameter values) writes the same text, so it names the same file
-    _compiled._KERNELS.pop(rhs, None)
-    assert compiled_support(oscillator(4.0)) == (True, path)
+    def compiled():
+        return [len(f.signatures) for f in (_vm.integrate, _vm.adaptive, _vm.run_program)]
+
     x = simulate(oscillator(4.0), np.array([[1.0, 0.0]]), grid=Grid(0.1, 11), backend="compiled")
     np.testing.assert_allclose(x[0, -1, 0], np.cos(2.0), atol=1e-9)  # w = 4: cos(2 t) at t = 1
-    assert list((folder / "__pycache__").glob(f"{Path(path).stem}*.nbi")), "no numba cache index"
+    simulate(oscillator(1.0), np.array([[1.0, 0.0]]), grid=Grid(0.1, 11),
+             method=Dopri5(1e-6, 1e-6), backend="compiled")  # fmt: skip
+    before = compiled()
+    for name, kw in (*SYSTEMS, ("Chua", {}), ("MacArthur", {}), ("Thomas", {})):
+        system = get_system(name, **kw)
+        simulate(system, _ics(system, 3), grid=Grid(system.metadata.dt, 5), method=RK4(),
+                 backend="compiled")  # fmt: skip
+        simulate(system, _ics(system, 3), grid=Grid(system.metadata.dt, 5),
+                 method=Dopri5(1e-6, 1e-6), backend="compiled")  # fmt: skip
+    assert compiled() == before
+    assert before[:2] == [1, 1]
+    ok, what = compiled_support(oscillator(1.0))
+    assert ok
+    assert what.endswith("registers")
+
+
+@pytest.mark.parametrize("method", [RK4(substeps=2), Dopri5(rtol=1e-8, atol=1e-8)])
+def test_rows_do_not_depend_on_their_block(method):
+    """A row's bytes are the same alone, in a block of 32, or past the first block."""
+    lorenz = get_system("Lorenz")
+    x0 = _ics(lorenz, 70, spread=0.3)
+    grid = Grid(dt=0.01, n=200)
+    full = simulate(lorenz, x0, grid=grid, method=method, backend="compiled")
+    for r in (0, 31, 33, 69):
+        one = simulate(lorenz, x0[r : r + 1], grid=grid, method=method, backend="compiled")
+        assert one.tobytes() == full[r : r + 1].tobytes()
 
 
 def test_pilot_picks_the_same_substeps_on_both_backends():

@@ -1,35 +1,29 @@
-"""The compiled CPU path: a numba kernel per system, generated from its array-generic ``rhs``.
+"""The compiled CPU path: every system runs on one numba interpreter (``_vm``).
 
-``kernel_for(system)`` traces ``rhs`` (``_compiled_trace``), checks the traced scalar code
-against the numpy ``rhs`` at a few states, writes the module source (``_compiled_source``) to
-``kernel_dir()/<name>_<hash>.py`` and imports it; numba's ``cache=True`` keeps the machine code
-in ``__pycache__`` beside it, so a second process loads instead of compiling. The hash covers
-the generated text (system name, traced expressions, driver template) and the numba and numpy
-versions. Anything unsupported raises ``Unsupported`` with the reason; ``compiled_support``
-reports it without raising, and ``simulate`` falls back to the numpy path.
+``kernel_for(system)`` traces ``rhs`` (``_compiled_trace``) into a register program
+(``_vm.program``) and checks it against the numpy ``rhs`` at a few states; ``Kernel.run`` and
+``Kernel.run_adaptive`` hand the program to the interpreter's fixed-step and Dopri5 drivers.
+The interpreter is compiled once per machine (numba ``cache=True`` beside ``_vm.py``, or
+numba's own cache folder when that is read-only) and shared by all systems, so a process that
+integrates hundreds of systems holds one copy of machine code. Anything unsupported raises
+``Unsupported`` with the reason; ``compiled_support`` reports it without raising, and
+``simulate`` falls back to the numpy path.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import logging
 import os
-import re
-import sys
 import weakref
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import numpy as np
 
-from chaosflow.integrate._compiled_source import module_source
 from chaosflow.integrate._compiled_trace import Untraceable, trace
 from chaosflow.integrate._grid import Grid
 from chaosflow.integrate._methods import Dopri5
-from chaosflow.integrate._monitor import BOUND
 from chaosflow.integrate._tableaus import DOPRI5, DOPRI5_DENSE, Tableau
 
 T = TypeVar("T")
@@ -37,35 +31,29 @@ Backend = Literal["auto", "numpy", "compiled"]
 BACKENDS: tuple[Backend, ...] = ("auto", "numpy", "compiled")
 #: ``CHAOSFLOW_COMPILED=0`` makes ``backend="auto"`` mean numpy.
 ENV_SWITCH = "CHAOSFLOW_COMPILED"
-#: Where generated kernels (and numba's cache of them) live; default ``$XDG_CACHE_HOME``.
-ENV_DIR = "CHAOSFLOW_KERNEL_DIR"
 
 log = logging.getLogger(__name__)
 #: Per ``rhs`` function: {(name, dim, parameter names): Kernel or the reason it is off}.
 _KERNELS: weakref.WeakKeyDictionary[Any, dict[tuple, Kernel | str]] = weakref.WeakKeyDictionary()
 _KERNELS_STRONG: dict[Any, dict[tuple, Kernel | str]] = {}  # rhs objects without weakrefs
-_MODULES: dict[str, ModuleType] = {}
 
 
 class Unsupported(Exception):
     """This system (or call) cannot use the compiled path; the message says why."""
 
 
-def kernel_dir() -> Path:
-    """``$CHAOSFLOW_KERNEL_DIR``, else ``$XDG_CACHE_HOME/chaosflow/kernels`` (``~/.cache``)."""
-    if os.environ.get(ENV_DIR):
-        return Path(os.environ[ENV_DIR])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "chaosflow" / "kernels"
-
-
 class Kernel:
-    """A loaded kernel for one system: ``run`` integrates a float64 batch on a grid."""
+    """A system's traced program: ``run`` integrates a float64 batch on a grid."""
 
-    def __init__(self, module: ModuleType, param_names: tuple[str, ...], path: Path) -> None:
-        self.module, self.param_names, self.path = module, param_names, path
-        self.ready: set[str] = set()  # drivers numba has compiled (or loaded) so far
+    def __init__(self, vm: ModuleType, prog: Any, param_names: tuple[str, ...]) -> None:
+        self.vm, self.program, self.param_names = vm, prog, param_names
         self.runs = 0  # calls so far (benchmarks and tests read it)
+
+    @property
+    def head(self) -> tuple:
+        """The program arguments every driver takes first."""
+        g = self.program
+        return (g.code, g.consts, g.n_regs, g.x_base, g.p_base, g.t_reg, g.outputs)
 
     def run(
         self, x0: np.ndarray, p: dict[str, Any], grid: Grid, tab: Tableau, substeps: int
@@ -74,9 +62,10 @@ class Kernel:
         batch, dim = x0.shape
         out, diverged, first = _outputs(batch, grid.n, dim)
         a, b, c = _tableau_arrays(tab)
-        self._call("integrate", np.ascontiguousarray(x0), self._params(p, batch),
-                   float(grid.t0), float(grid.dt), grid.n, int(substeps), a, b, c,
-                   out, diverged, first)  # fmt: skip
+        self.vm.integrate(*self.head, np.ascontiguousarray(x0), self._params(p, batch),
+                          float(grid.t0), float(grid.dt), grid.n, int(substeps), a, b, c,
+                          out, diverged, first)  # fmt: skip
+        self.runs += 1
         return out, diverged, first
 
     def run_adaptive(
@@ -89,11 +78,14 @@ class Kernel:
         a, b, c = _tableau_arrays(DOPRI5)
         e = b - np.asarray(DOPRI5.b_low, dtype=np.float64)
         tiny = 1e-14 * max(1.0, abs(grid.t0) + grid.duration)
-        self._call("adaptive", np.ascontiguousarray(x0), self._params(p, batch), grid.times,
-                   float(method.rtol), float(method.atol), int(method.max_steps),
-                   float(method.safety), float(method.min_factor), float(method.max_factor),
-                   tiny, a, b, c, e, np.asarray(DOPRI5_DENSE, dtype=np.float64),
-                   out, diverged, first, steps, rejected)  # fmt: skip
+        self.vm.adaptive(*self.head, np.ascontiguousarray(x0), self._params(p, batch),
+                         np.ascontiguousarray(grid.times, dtype=np.float64),
+                         float(method.rtol), float(method.atol), int(method.max_steps),
+                         float(method.safety), float(method.min_factor),
+                         float(method.max_factor), tiny, a, b, c, e,
+                         np.asarray(DOPRI5_DENSE, dtype=np.float64),
+                         out, diverged, first, steps, rejected)  # fmt: skip
+        self.runs += 1
         return out, diverged, first, steps, rejected
 
     def _params(self, p: dict[str, Any], batch: int) -> np.ndarray:
@@ -101,16 +93,6 @@ class Kernel:
         for j, name in enumerate(self.param_names):
             params[:, j] = p[name]
         return params
-
-    def _call(self, name: str, *args: Any) -> None:
-        try:
-            getattr(self.module, name)(*args)
-        except Exception as exc:  # typing/lowering errors surface on the first call only
-            if name in self.ready:
-                raise
-            raise Unsupported(f"numba could not compile the kernel: {exc}") from exc
-        self.ready.add(name)
-        self.runs += 1
 
 
 def _outputs(batch: int, n: int, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -126,15 +108,17 @@ def _tableau_arrays(tab: Tableau) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def compiled_support(system: Any) -> tuple[bool, str]:
-    """``(True, path of the kernel source)`` or ``(False, why the numpy path is used)``.
+    """``(True, "<n> instructions, <r> registers")`` or ``(False, why numpy is used)``.
 
-    Traces and checks the system (cheap, cached), but does not compile machine code.
+    Traces and checks the system (cheap, cached); the shared interpreter compiles (or loads
+    from numba's cache) on first use in a process.
     """
     try:
         kernel = kernel_for(system)
     except Unsupported as exc:
         return False, str(exc)
-    return True, str(kernel.path)
+    g = kernel.program
+    return True, f"{len(g.code)} instructions, {g.n_regs} registers"
 
 
 def kernel_for(system: Any) -> Kernel:
@@ -173,59 +157,40 @@ def _build(system: Any, names: tuple[str, ...]) -> Kernel:
     if getattr(system, "step", None) is not None:
         raise Unsupported("the system has its own step function")
     try:
-        import numba
+        import numba  # noqa: F401
+
+        from chaosflow.integrate import _vm
     except ImportError as exc:
-        raise Unsupported("numba is not installed") from exc
+        raise Unsupported(f"numba is not installed ({exc})") from exc
     try:
         tape, outputs = trace(system.rhs, system.dim, names)
     except Untraceable as exc:
         raise Unsupported(f"rhs not traceable: {exc}") from exc
-    source = module_source(system.name, tape, outputs, BOUND)
-    digest = hashlib.sha256(
-        f"{source}\nnumba {numba.__version__} numpy {np.__version__}".encode()
-    ).hexdigest()[:20]
-    module, path = _load(system.name, source, digest)
-    _check(system, module, names)
-    return Kernel(module, names, path)
+    kernel = Kernel(_vm, _vm.program(tape, outputs, system.dim, len(names)), names)
+    _check(system, kernel)
+    return kernel
 
 
-def _load(name: str, source: str, digest: str) -> tuple[ModuleType, Path]:
-    """Write the source once (atomically) and import it as ``chaosflow_kernel_<digest>``."""
-    folder = kernel_dir()
-    path = folder / f"{re.sub(r'[^A-Za-z0-9]+', '_', name)[:40]}_{digest}.py"
-    if digest in _MODULES:
-        return _MODULES[digest], path
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text() != source:
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(source)
-            os.replace(tmp, path)  # rewriting would change mtime and void numba's cache
-    except OSError as exc:
-        raise Unsupported(f"kernel directory {folder} not writable: {exc}") from exc
-    modname = f"chaosflow_kernel_{digest}"
-    spec = importlib.util.spec_from_file_location(modname, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[modname] = module
-    spec.loader.exec_module(module)
-    _MODULES[digest] = module
-    return module, path
-
-
-def _check(system: Any, module: ModuleType, names: tuple[str, ...]) -> None:
-    """The traced scalar code must reproduce the numpy ``rhs`` at a few states and times."""
+def _check(system: Any, kernel: Kernel) -> None:
+    """The traced program must reproduce the numpy ``rhs`` at a few states and times."""
+    vm, g = kernel.vm, kernel.program
     x0 = np.asarray(system.metadata.x0, dtype=np.float64)
-    p = np.asarray([float(system.params[n]) for n in names], dtype=np.float64)
-    k = np.empty((1, system.dim))
+    p = np.asarray([float(system.params[n]) for n in kernel.param_names], dtype=np.float64)
+    regs = np.zeros((g.n_regs, vm.BLOCK))
+    regs[: len(g.consts), 0] = g.consts
+    regs[g.p_base : g.p_base + len(p), 0] = p
     with np.errstate(all="ignore"):
         for j, t in enumerate((0.0, 0.37, 1.3, 2.9)):
             x = x0 * (1.0 + 0.01 * j) + 0.05 * j * np.cos(np.arange(system.dim) + j)
             want = np.asarray(system.rhs(t, x[None], dict(system.params)), dtype=np.float64)[0]
-            module._rhs_py(t, x, p, k, 0)
+            regs[g.x_base : g.x_base + system.dim, 0] = x
+            regs[g.t_reg, 0] = t
+            vm.run_program(g.code, regs, 1)
+            got = regs[g.outputs, 0]
             scale = max(1.0, float(np.nanmax(np.abs(want), initial=0.0)))
-            if not np.allclose(k[0], want, rtol=1e-12, atol=1e-12 * scale, equal_nan=True):
+            if not np.allclose(got, want, rtol=1e-12, atol=1e-12 * scale, equal_nan=True):
                 raise Unsupported(f"traced rhs disagrees with numpy at t={t} (max diff "
-                                  f"{np.nanmax(np.abs(k[0] - want)):.3g})")  # fmt: skip
+                                  f"{np.nanmax(np.abs(got - want)):.3g})")  # fmt: skip
 
 
 def try_run(

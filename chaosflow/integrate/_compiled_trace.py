@@ -11,7 +11,7 @@ the state, ``float(x)``, numpy called directly, torch-only code — raises, and 
 that into ``Untraceable`` with the reason.
 
 Nothing is simplified algebraically: each node is the operation numpy would do, in the same
-order, so the emitted scalar code rounds like the numpy path (transcendental functions and
+order, so the interpreted program rounds like the numpy path (transcendental functions and
 sums of many terms aside).
 """
 

@@ -21,16 +21,21 @@ _OPTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 @task(name="warm-up", **_OPTS)
 def warm_up() -> int:
-    """Load the generation code (numba, compiled-kernel machinery) on a worker; its pid.
+    """Load the generation code (numba and the compiled interpreter) on a worker; its pid.
 
     Submitted before the driver plans the units, so each worker's first Prefect task run and
     imports overlap with that planning instead of delaying the first unit.
     """
     import os
 
-    import chaosflow.integrate
-    import chaosflow.integrate._compiled  # noqa: F401
+    import numpy as np
 
+    from chaosflow.integrate import DOP853, Grid, simulate
+    from chaosflow.systems import get_system
+
+    # one tiny run loads the shared interpreter (numba import + its machine code, ~0.5 s)
+    lorenz = get_system("Lorenz")
+    simulate(lorenz, np.asarray([lorenz.metadata.x0]), grid=Grid(0.01, 2), method=DOP853())
     return os.getpid()
 
 
