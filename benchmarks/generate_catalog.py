@@ -6,9 +6,10 @@ points each. Units run in ``--workers`` spawned processes (2 = the 2-core box) t
 prepares templates first and finalizes last. Per unit it prints the three phases of
 ``run_shard`` (``sample_on_attractor``, ``simulate``, check + Zarr write + marker) and the
 worker's peak RSS; at the end, the peak RSS of the workers after 1/4, 1/2, 3/4 and all of the
-units (streaming shards: it must not grow with the number of systems done).
+units (streaming shards: it must not grow with the number of systems done); ``--passes 2``
+runs the whole list again in the same workers and prints the peak after twice the units.
 
-    .venv/bin/python benchmarks/generate_catalog.py [--systems N] [--workers 2] [--root DIR]
+    .venv/bin/python benchmarks/generate_catalog.py [--systems N] [--workers 2] [--passes 2]
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def main() -> None:
     ap.add_argument("--shard-size", type=int, default=20)
     ap.add_argument("--method", default="rk4")
     ap.add_argument("--substeps", type=int, default=10)
+    ap.add_argument("--passes", type=int, default=1, help="run the list again (same workers)")
+    ap.add_argument(
+        "--dynamic-mmap",
+        action="store_true",
+        help="leave glibc's dynamic mmap threshold on (no WORKER_ENV)",
+    )
     ap.add_argument("--root", default=None, help="keep the store here (default: temp, removed)")
     a = ap.parse_args()
 
@@ -91,6 +98,10 @@ def main() -> None:
     _, todo = _generate.prepare(root, spec)
     t_prep = time.perf_counter() - t0
     rows, peaks = [], {}
+    from chaosflow.flows._runner import WORKER_ENV
+
+    if not a.dynamic_mmap:  # what the flow's LocalCluster workers get (set before they start)
+        os.environ.update(WORKER_ENV)
     ctx = mp.get_context("spawn")
     with ctx.Pool(a.workers, initializer=_init_worker) as pool:
         jobs = [(root, spec, k) for k in todo]
@@ -103,13 +114,23 @@ def main() -> None:
                 f"cpu {cpu:6.2f} s  RSS peak {rss:6.1f} / held {held:6.1f} MiB",
                 flush=True,
             )
-    t_units = time.perf_counter() - t0 - t_prep
-    t1 = time.perf_counter()
-    store = _generate.finalize(root, spec)
-    t_fin = time.perf_counter() - t1
-    wall = time.perf_counter() - t0
-    problems = verify(store)
-    _report(rows, wall, t_prep, t_units, t_fin, len(problems), a.workers)
+        t_units = time.perf_counter() - t0 - t_prep
+        t1 = time.perf_counter()
+        store = _generate.finalize(root, spec)
+        t_fin = time.perf_counter() - t1
+        wall = time.perf_counter() - t0
+        problems = verify(store)
+        _report(rows, wall, t_prep, t_units, t_fin, len(problems), a.workers)
+        for p in range(2, a.passes + 1):  # the same workers, the whole list again, a new store
+            again = Root(f"{tmp}/pass{p}")
+            _, todo2 = _generate.prepare(again, spec)
+            held = {}
+            for _, pid, rss, _, kept in pool.imap_unordered(
+                _unit, [(again, spec, k) for k in todo2]
+            ):
+                peaks[pid], held[pid] = rss, kept
+            print(f"pass {p} ({len(todo2)} more units in the same workers): peak worker RSS "
+                  f"{max(peaks.values()):.0f} MiB, held {max(held.values()):.0f} MiB")  # fmt: skip
     if not a.root:
         shutil.rmtree(tmp, ignore_errors=True)
 

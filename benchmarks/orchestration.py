@@ -63,11 +63,12 @@ def run_flow(spec, root: str) -> None:
 def run_direct_dask(spec, root: str) -> None:
     from distributed import Client, LocalCluster
 
-    from chaosflow.flows._runner import batches
+    from chaosflow.flows._runner import batches, worker_environment
     from chaosflow.storage import Root
     from chaosflow.tasks import _generate
 
     r, c = Root(root), spec.cluster
+    worker_environment()  # the workers the flow's LocalCluster gets
     with (
         LocalCluster(
             n_workers=c.n_workers,
