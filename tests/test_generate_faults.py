@@ -128,7 +128,10 @@ def _run_on_dask(client, root: Root, spec: DatasetSpec, kill_after: int | None) 
 def test_killing_a_dask_worker_midway_still_gives_identical_bytes(tmp_path, reference):
     from distributed import Client, LocalCluster
 
+    from chaosflow.flows._runner import WORKER_ENV, worker_environment
+
     spec = _spec()
+    worker_environment()  # as the flow's LocalCluster does
     with (
         LocalCluster(
             n_workers=2,
@@ -143,6 +146,9 @@ def test_killing_a_dask_worker_midway_still_gives_identical_bytes(tmp_path, refe
         # The nanny restarted the killed worker; the lost batch was rerun elsewhere.
         client.wait_for_workers(2, timeout=60)
         assert victim not in client.run(os.getpid).values()
+        # the restarted worker, like the first ones, started with the fixed mmap threshold
+        env = client.run(os.environ.get, "MALLOC_MMAP_THRESHOLD_")
+        assert set(env.values()) == {WORKER_ENV["MALLOC_MMAP_THRESHOLD_"]}
     assert verify(DatasetStore(Root(str(tmp_path)), spec.id)) == []
     assert _files(tmp_path, spec) == reference
 
