@@ -138,9 +138,10 @@ def category(row: dict, converged: float) -> str:
     regular islands and chaotic seas and λmax depends on the start); ``regular`` (λmax below
     1% growth per period at both steps: no chaos from x0); ``unconverged`` (the two steps
     differ by more than ``converged``); else the estimate is converged and the reference
-    disagrees: ``published``, ``dysts-inconsistent``
-    (dysts' QR spectrum fails an exact property of a flow's spectrum, ``dysts_check``) or
-    ``dysts``.
+    disagrees: ``published``, ``independent`` (the independent QR reference of
+    ``benchmarks/lyapunov_reference.py``), or, where that failed its checks and dysts' QR λ1
+    is the reference, ``dysts-inconsistent`` (dysts' QR spectrum fails an exact property of a
+    flow's spectrum, ``dysts_check``) or ``dysts``.
     """
     lam, coarse, period = row["estimate"], row["coarse"], row["period"]
     unconverged = math.isfinite(coarse) and abs(lam - coarse) > converged * max(
@@ -156,6 +157,8 @@ def category(row: dict, converged: float) -> str:
         return "regular"
     if unconverged:
         return "unconverged"
+    if row["source"].startswith("chaosflow independent"):
+        return "independent"
     if not row["source"].startswith("dysts"):
         return "published"
     return "dysts-inconsistent" if row.get("dysts_check") else "dysts"
@@ -190,9 +193,22 @@ def _measured(name: str, system, args, saved: dict) -> dict:
     return row | {"seconds": time.perf_counter() - start}
 
 
+def independent_failure(name: str, references: dict) -> str:
+    """Why ``name`` has no independent reference ('' if it has one or was not run): the failed
+    checks of its row in ``benchmarks/results/lyapunov_reference.json``."""
+    row = references.get(name)
+    if row is None or row.get("passed"):
+        return ""
+    failed = row.get("failed", {})
+    order = [k for k in ("run", "chaos", "spread", "liouville", "zero", "tolerance", "length")]
+    names = [k for k in order if k in failed]
+    return f"independent reference fails {', '.join(names)} ({failed[names[0]]})"
+
+
 def sweep(names, args, saved: dict | None = None):
     """One row per system; estimates in ``saved`` are reused and compared afresh with the
     catalog's current references."""
+    references = json.loads(args.references.read_text()) if args.references.exists() else {}
     rows = []
     for name in names:
         system = get_system(name)
@@ -212,6 +228,7 @@ def sweep(names, args, saved: dict | None = None):
                 spp = row.get("steps_per_period") or 2 * args.steps_per_period
                 row["divergence"] = mean_divergence(system, spp, 30)
             row["dysts_check"] = dysts_check(name, row["divergence"])
+            row["independent"] = independent_failure(name, references)
             row["conservative"] = is_conservative(system)
         row["category"] = category(row, args.converged)
         rows.append(row)
@@ -229,12 +246,54 @@ def _row(row) -> str:
         f"| {row['name']} | {row['kind']} | {row['reference']:.4g} | {row['estimate']:.4g} | "
         f"{row['coarse']:.4g} | {row['error']:.1%} | {ok} | {row['category']} | {spp} | "
         f"{row.get('divergence', math.nan):.3g} | {row.get('dysts_check', '')} | "
-        f"{row['seconds']:.0f}s |"
+        f"{row.get('independent', '')} | {row['seconds']:.0f}s |"
     )
 
 
 def _literal(value: float) -> str:
     return "math.nan" if not math.isfinite(value) else f"{value:.3g}"
+
+
+#: Observations from runs beyond the sweep's own (extra steps, longer runs, other starts),
+#: added to the detail of the ``_SWEEP`` line.
+NOTES = {
+    "Torus": "quasi-periodic by construction; dysts lists a zero spectrum",
+    "CaTwoPlusQuasiperiodic": "quasi-periodic, as its name says",
+    "SprottMore": "32 starts up to 100% around x0 are regular too",
+    "KawczynskiStrizhak": "32 starts up to 100% around x0 are regular too",
+    "CircadianRhythm": "32 starts up to 100% around x0 are regular too",
+    "ForcedFitzHughNagumo": "32 starts up to 100% around x0 are regular too",
+    "ForcedVanDerPol": "32 starts up to 100% around x0 are regular too",
+    "Bouali2": "32 starts up to 100% around x0 are regular too",
+    "HenonHeiles": "x0 (energy 0.137) is on a regular orbit",
+    "DequanLi": "λmax 0.00085 over 3000 periods (250 time units) too",
+    "CellularNeuralNetwork": "0.202, 0.149, 0.123, 0.102 at P/100 to P/800",
+    "WindmiReduced": "0.301, 0.164, 0.102, 0.084 at P/100 to P/800",
+    "StickSlipOscillator": "0.033, 0.049, 0.089, 0.119 at P/100 to P/800",
+    "LiuChen": "0.166, 0.113, 0.083 at P/200 to P/800",
+    "Lorenz84": "a periodic orbit coexists with the chaotic attractor",
+    "BelousovZhabotinsky": "chaotic at P/400, periodic at P/200",
+    "AtmosphericRegime": "chaotic at P/1600, periodic at P/800",
+}
+
+
+def sweep_entry(r: dict) -> str:
+    """One ``chaosflow.systems.lyapunov._SWEEP`` entry (ruff-formatted, lines ≤ 100)."""
+    values = [_literal(r[k]) for k in ("estimate", "coarse", "reference")]
+    parts = (NOTES.get(r["name"], ""), r.get("independent", ""), r.get("dysts_check", ""))
+    detail = "; ".join(p for p in parts if p).replace('"', "'")
+    line = f'    "{r["name"]}": ("{r["category"]}", {", ".join(values)}, "{detail}"),'
+    if len(line) <= 100:
+        return line
+    chunks, rest = [], detail
+    while len(rest) > 88:
+        cut = rest.rfind(" ", 0, 88)
+        chunks.append(rest[: cut + 1])
+        rest = rest[cut + 1 :]
+    chunks.append(rest)
+    body = [f'        "{r["category"]}",', *(f"        {v}," for v in values)]
+    body += [f'        "{c}"' for c in chunks[:-1]] + [f'        "{chunks[-1]}",']
+    return "\n".join([f'    "{r["name"]}": (', *body, "    ),"])
 
 
 def main(argv=None) -> int:
@@ -261,6 +320,12 @@ def main(argv=None) -> int:
         "them are measured",
     )
     parser.add_argument("--emit-sweep", action="store_true", help="print _SWEEP lines")
+    parser.add_argument(
+        "--references",
+        type=Path,
+        default=Path(__file__).parent / "results" / "lyapunov_reference.json",
+        help="the independent reference runs (benchmarks/lyapunov_reference.py --json)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     saved: dict = {}
@@ -269,8 +334,8 @@ def main(argv=None) -> int:
     names = args.names or list_systems(args.kind)
     header = (
         "| name | kind | reference | estimate | coarse (2h) | rel. error | ok(≤20%) | "
-        "category | steps/period | mean ∇·f | dysts spectrum fails | time |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "category | steps/period | mean ∇·f | dysts spectrum fails | no independent reference "
+        "because | time |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     print(header)
     rows = sweep(names, args, saved)
@@ -288,15 +353,11 @@ def main(argv=None) -> int:
     print(summary)
     if args.json:
         keep = ("reference", "estimate", "coarse", "steps_per_period", "divergence")
-        keep += ("category", "dysts_check")
+        keep += ("category", "dysts_check", "independent")
         payload = {r["name"]: {k: r.get(k) for k in keep} for r in rows}
         args.json.write_text(json.dumps(payload, indent=1))
     if args.emit_sweep:  # the rows outside 20%, as ``chaosflow.systems.lyapunov._SWEEP`` lines
-        for r in rows:
-            if r["category"] != "ok":
-                values = ", ".join(_literal(r[k]) for k in ("estimate", "coarse", "reference"))
-                note = r.get("dysts_check") or ""
-                print(f'    "{r["name"]}": ("{r["category"]}", {values}, "{note}"),')
+        print("\n".join(sweep_entry(r) for r in rows if r["category"] != "ok"))
     if args.out:
         args.out.write_text(header + "\n" + "\n".join(map(_row, rows)) + "\n" + summary + "\n")
     return 0
