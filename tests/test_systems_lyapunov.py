@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +15,10 @@ from chaosflow.systems.catalog._lyapunov_refs import (
     DYSTS_LYAPUNOV,
     DYSTS_NAIVE,
     DYSTS_QR,
+    INDEPENDENT,
+    INDEPENDENT_QR,
     PUBLISHED,
+    RECALLED,
     reference_lyapunov,
 )
 from chaosflow.systems.lyapunov import (
@@ -29,6 +34,8 @@ from chaosflow.systems.lyapunov import (
     relative_error,
     rk4_step,
 )
+
+REFERENCE_RUNS = Path(__file__).parents[1] / "benchmarks/results/lyapunov_reference.json"
 
 
 def _linear(kind: str, diag: tuple[float, ...]) -> System:
@@ -89,11 +96,37 @@ def test_reference_rule_is_applied_to_every_dysts_flow():
 
 
 def test_reference_rule_order():
-    assert reference_lyapunov("SprottG") == PUBLISHED["SprottG"]  # published beats dysts
-    assert reference_lyapunov("Aizawa") == (DYSTS_LYAPUNOV["Aizawa"][0], DYSTS_QR)
+    assert reference_lyapunov("SprottG") == PUBLISHED["SprottG"]  # published beats the rest
+    for name, spectrum in INDEPENDENT.items():  # a passed independent reference beats dysts
+        assert name not in PUBLISHED, name
+        assert reference_lyapunov(name) == (spectrum[0], INDEPENDENT_QR)
+    for name, (qr, naive, _, _) in DYSTS_LYAPUNOV.items():
+        if name not in PUBLISHED and name not in INDEPENDENT:
+            expected = (qr, DYSTS_QR) if qr > 0 else (naive, DYSTS_NAIVE)
+            assert reference_lyapunov(name) == expected, name
     # a zero spectrum (Torus) and a missing one (AtmosphericRegime) fall to the naive value
     for name in ("Torus", "AtmosphericRegime"):
-        assert reference_lyapunov(name) == (DYSTS_LYAPUNOV[name][1], DYSTS_NAIVE)
+        if name not in INDEPENDENT:
+            assert reference_lyapunov(name) == (DYSTS_LYAPUNOV[name][1], DYSTS_NAIVE)
+    for name, recalled in RECALLED.items():  # recalled, never read: the last resort
+        assert name not in PUBLISHED, name
+        if name not in INDEPENDENT:
+            assert reference_lyapunov(name) == recalled
+
+
+def test_independent_references_are_the_passed_runs():
+    """``INDEPENDENT`` holds exactly the reference runs that passed their checks (one rule for
+    all flows, results in benchmarks/results), and their spectra pass the exact tests."""
+    rows = json.loads(REFERENCE_RUNS.read_text())
+    passed = {name for name, row in rows.items() if row["passed"] and name not in PUBLISHED}
+    assert set(INDEPENDENT) == passed
+    for name, spectrum in INDEPENDENT.items():
+        row = rows[name]
+        np.testing.assert_allclose(spectrum, row["spectrum"], rtol=1e-3, atol=1e-6)
+        assert list(spectrum) == sorted(spectrum, reverse=True), name
+        assert abs(sum(spectrum) - row["divergence"]) <= 0.011 * sum(map(abs, spectrum)), name
+        if row["autonomous"]:
+            assert min(map(abs, spectrum)) <= 0.05 * spectrum[0] + 1e-4, name
 
 
 def test_divergence_of_lorenz_is_its_constant_trace():

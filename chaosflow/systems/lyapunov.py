@@ -27,12 +27,29 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
 #: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
 #: periods, 8 starts 1e-5 around x0, against ``metadata.lyapunov_max`` (its rule:
-#: ``chaosflow.systems.catalog._lyapunov_refs``). The flows that are not step-converged within
-#: 20%: name -> (category, chaosflow λmax at the finer step, at twice that step, reference,
-#: detail), the category the sweep's first that applies (``lyapunov_sweep.category``, ``_WHY``).
+#: ``chaosflow.systems.catalog._lyapunov_refs``: published, else the independent QR reference
+#: of ``benchmarks/lyapunov_reference.py`` where it passed its checks, else dysts' QR λ1;
+#: the detail says why a flow has no independent reference). The flows that are not
+#: step-converged within 20%: name -> (category, chaosflow λmax at the finer step, at twice
+#: that step, reference, detail), the category the sweep's first that applies
+#: (``lyapunov_sweep.category``, ``_WHY``).
 _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
-    "ArnoldBeltramiChildress": ("conservative", 0.124, 0.107, 1.47, "dysts Σλ -0.925 vs ⟨∇·f⟩ 0"),
-    "ArnoldWeb": ("conservative", 0.00538, 0.00593, 0.0627, "dysts Σλ 0.0607 vs ⟨∇·f⟩ 0"),
+    "ArnoldBeltramiChildress": (
+        "conservative",
+        0.124,
+        0.107,
+        1.47,
+        "independent reference fails spread (λ1 ± 0.024 (starts 0.000885..0.1151)); dysts Σλ "
+        "-0.925 vs ⟨∇·f⟩ 0",
+    ),
+    "ArnoldWeb": (
+        "conservative",
+        0.00538,
+        0.00593,
+        0.0627,
+        "independent reference fails spread, length (λ1 ± 0.0014 (starts 0.0001923..0.00665)); "
+        "dysts Σλ 0.0607 vs ⟨∇·f⟩ 0",
+    ),
     "AtmosphericRegime": (
         "unconverged",
         0.0103,
@@ -40,40 +57,60 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0105,
         "chaotic at P/1600, periodic at P/800",
     ),
-    "BeerRNN": ("dysts", 0.00972, 0.00917, 0.0163, ""),
     "BelousovZhabotinsky": (
         "unconverged",
         29.3,
         -0.000181,
         115,
-        "chaotic at P/400, periodic at P/200",
+        "chaotic at P/400, periodic at P/200; independent reference fails spread, liouville, "
+        "zero, length (λ1 ± 6.2 (starts 5.878..44.65))",
     ),
     "BickleyJet": (
         "conservative",
         2.47e-07,
         2.48e-07,
         1.96e-07,
-        "dysts Σλ 1.03e-07 vs ⟨∇·f⟩ 1.44e-16",
+        "independent reference fails chaos, length (λ1·P 0.0013 < 0.01); dysts Σλ 1.03e-07 vs "
+        "⟨∇·f⟩ 1.44e-16",
     ),
-    "Blasius": ("dysts", 0.0589, 0.0585, 0.0471, ""),
-    "BlinkingRotlet": ("conservative", 0.554, 0.454, 5.61, ""),
-    "BlinkingVortex": ("conservative", 0.72, 0.804, 4.88, ""),
-    "Bouali": ("dysts", 0.0226, 0.0204, 0.0491, ""),
+    "BlinkingRotlet": (
+        "conservative",
+        0.554,
+        0.454,
+        5.61,
+        "independent reference fails spread, length (λ1 ± 0.31 (starts 0.3483..2.415))",
+    ),
+    "BlinkingVortex": (
+        "conservative",
+        0.72,
+        0.804,
+        4.88,
+        "independent reference fails spread, length (λ1 ± 0.39 (starts 0.2687..3.049))",
+    ),
+    "Bouali": (
+        "dysts",
+        0.0226,
+        0.0204,
+        0.0491,
+        "independent reference fails spread (λ1 ± 0.0017 (starts 0.02103..0.03085))",
+    ),
     "Bouali2": (
         "regular",
         0.00169,
         0.00169,
         0.0204,
-        "dysts Σλ 0.0141 vs ⟨∇·f⟩ -0.0298; no zero λ_i in dysts' spectrum (min |λ_i| 0.0033)",
+        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
+        "spread, zero, length (λ1·P 0.0067 < 0.01); dysts Σλ 0.0141 vs ⟨∇·f⟩ -0.0298; no zero "
+        "λ_i in dysts' spectrum (min |λ_i| 0.0033)",
     ),
-    "CaTwoPlus": ("dysts", 0.373, 0.379, 0.579, ""),
     "CaTwoPlusQuasiperiodic": (
         "regular",
         0.00033,
         0.000336,
         0.162,
-        "quasi-periodic, as its name says; dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no "
-        "zero λ_i in dysts' spectrum (min |λ_i| 0.022)",
+        "quasi-periodic, as its name says; independent reference fails chaos, spread, zero, "
+        "length (λ1·P 0.00074 < 0.01); dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no zero λ_i in dysts' "
+        "spectrum (min |λ_i| 0.022)",
     ),
     "CellularNeuralNetwork": (
         "unconverged",
@@ -87,81 +124,86 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         -0.000148,
         -0.000149,
         0.093,
-        "12 starts around x0 are regular too",
+        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
+        "spread, zero, length (λ1·P 0.0062 < 0.01)",
     ),
-    "Colpitts": ("dysts", 0.104, 0.113, 0.138, ""),
-    "Coullet": ("dysts", 0.0785, 0.085, 0.149, ""),
-    "Dadras": ("dysts", 0.375, 0.359, 0.473, ""),
+    "Coullet": (
+        "dysts",
+        0.0785,
+        0.085,
+        0.149,
+        "independent reference fails spread (λ1 ± 0.017 (starts 0.02264..0.1297))",
+    ),
     "DequanLi": (
         "regular",
         0.000855,
         0.00079,
         1.86,
-        "λmax 0.00085 over 3000 periods (250 time units) too; dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
+        "λmax 0.00085 over 3000 periods (250 time units) too; independent reference fails chaos, "
+        "spread, zero, length (λ1·P 0.0012 < 0.01); dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
     ),
-    "DoublePendulum": ("conservative", 0.102, 0.00643, 8.46, "dysts Σλ -2.05 vs ⟨∇·f⟩ 2.64e-09"),
-    "Duffing": ("dysts-inconsistent", 0.129, 0.125, 0.0995, "dysts Σλ -0.0761 vs ⟨∇·f⟩ -0.1"),
-    "ExcitableCell": ("dysts-inconsistent", 0.461, 0.488, 17, "dysts Σλ -113 vs ⟨∇·f⟩ -29.3"),
-    "FluidTrampoline": ("dysts", 0.0442, 0.0455, 0.0808, ""),
-    "ForcedBrusselator": (
-        "dysts-inconsistent",
-        0.0153,
-        0.0154,
-        0.00283,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.0028)",
+    "DoublePendulum": (
+        "conservative",
+        0.102,
+        0.00643,
+        8.46,
+        "independent reference fails spread, length (λ1 ± 0.1 (starts 0.948..1.599)); dysts Σλ "
+        "-2.05 vs ⟨∇·f⟩ 2.64e-09",
+    ),
+    "FluidTrampoline": (
+        "dysts",
+        0.0442,
+        0.0455,
+        0.0808,
+        "independent reference fails run (FloatingPointError: FluidTrampoline: DOP853 failed at "
+        "t=34.22)",
     ),
     "ForcedFitzHughNagumo": (
         "unconverged",
         0.000211,
         0.000359,
         0.000627,
-        "12 starts around x0 are regular too; no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
+        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
+        "length (λ1·P 0 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
     ),
-    "ForcedVanDerPol": ("regular", -2.9e-05, -6.49e-05, 0.265, "dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2"),
-    "GuckenheimerHolmes": (
-        "dysts-inconsistent",
-        0.477,
-        0.469,
-        0.341,
-        "dysts Σλ -0.584 vs ⟨∇·f⟩ -1.04",
-    ),
-    "Hadley": ("dysts-inconsistent", 0.199, 0.205, 0.312, "dysts Σλ -0.117 vs ⟨∇·f⟩ -0.28"),
-    "HastingsPowell": (
-        "dysts-inconsistent",
-        0.00677,
-        0.00702,
-        0.00859,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.0058)",
+    "ForcedVanDerPol": (
+        "regular",
+        -2.9e-05,
+        -6.49e-05,
+        0.265,
+        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
+        "length (λ1·P 0 < 0.01); dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2",
     ),
     "HenonHeiles": (
         "conservative",
         0.00103,
         0.00102,
         0.0267,
-        "x0 (energy 0.137) is on a regular orbit; dysts Σλ 0.0271 vs ⟨∇·f⟩ 0",
+        "x0 (energy 0.137) is on a regular orbit; independent reference fails chaos, spread, "
+        "zero, length (λ1·P 0.0095 < 0.01); dysts Σλ 0.0271 vs ⟨∇·f⟩ 0",
     ),
-    "HyperRossler": ("dysts-inconsistent", 0.106, 0.109, 0.279, "dysts Σλ -70.3 vs ⟨∇·f⟩ -34.4"),
-    "HyperYan": (
-        "dysts-inconsistent",
-        1.21,
-        1.21,
-        0.912,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.15)",
+    "InteriorSquirmer": (
+        "conservative",
+        0.404,
+        0.424,
+        0.845,
+        "independent reference fails spread, length (λ1 ± 0.21 (starts 0.07673..1.444)); dysts "
+        "Σλ 0.179 vs ⟨∇·f⟩ 0.0016",
     ),
-    "HyperYangChen": ("dysts", 0.376, 0.361, 0.574, ""),
-    "InteriorSquirmer": ("conservative", 0.404, 0.424, 0.845, "dysts Σλ 0.179 vs ⟨∇·f⟩ 0.0016"),
     "IsothermalChemical": (
         "dysts-inconsistent",
         0.123,
         0.132,
         0.337,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.051)",
+        "independent reference fails chaos, spread, zero, length (λ1·P 0.0022 < 0.01); no zero "
+        "λ_i in dysts' spectrum (min |λ_i| 0.051)",
     ),
     "JerkCircuit": (
         "dysts-inconsistent",
         0.0738,
         0.0756,
         0.395,
+        "independent reference fails spread, length (λ1 ± 0.0074 (starts 0.05345..0.1025)); "
         "dysts Σλ -0.561 vs ⟨∇·f⟩ -1; no zero λ_i in dysts' spectrum (min |λ_i| 0.18)",
     ),
     "KawczynskiStrizhak": (
@@ -169,85 +211,96 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.000426,
         0.000433,
         0.0256,
-        "12 starts around x0 are regular too; no zero λ_i in dysts' spectrum (min |λ_i| 0.026)",
+        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
+        "spread, zero, length (λ1·P -0.00053 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| "
+        "0.026)",
     ),
-    "Laser": ("dysts", 0.579, 0.577, 0.764, ""),
-    "LidDrivenCavityFlow": ("conservative", 0.7, 0.682, 1.01, ""),
+    "LidDrivenCavityFlow": (
+        "conservative",
+        0.7,
+        0.682,
+        1.01,
+        "independent reference fails spread (λ1 ± 0.044 (starts 0.6877..0.9583))",
+    ),
     "LiuChen": (
         "unconverged",
         0.0835,
         0.113,
         0.213,
-        "0.166, 0.113, 0.083 at P/200 to P/800; no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
+        "0.166, 0.113, 0.083 at P/200 to P/800; independent reference fails spread, zero, length "
+        "(λ1 ± 1.4 (starts -1.189..8.628)); no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
     ),
-    "Lorenz84": (
-        "unconverged",
-        0.425,
-        0.294,
-        1.05,
-        "a periodic orbit coexists with the chaotic attractor; dysts Σλ -1.25 vs ⟨∇·f⟩ -2.26",
+    "MacArthur": (
+        "dysts",
+        0.0204,
+        0.0196,
+        0.194,
+        "independent reference fails run (TimeoutError: MacArthur: transient not done in 42 s of "
+        "CPU)",
     ),
-    "LuChen": (
-        "dysts-inconsistent",
-        0.308,
-        0.301,
-        0.665,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.15)",
+    "NoseHoover": (
+        "conservative",
+        0.0362,
+        0.0439,
+        0.0476,
+        "independent reference fails spread (λ1 ± 0.0029 (starts 0.02678..0.04682)); dysts Σλ "
+        "0.0373 vs ⟨∇·f⟩ 0.00848",
     ),
-    "LuChenCheng": ("dysts", 0.264, 0.27, 0.351, ""),
-    "MacArthur": ("dysts", 0.0204, 0.0196, 0.194, ""),
-    "MooreSpiegel": ("dysts", 0.162, 0.159, 0.407, ""),
-    "NoseHoover": ("conservative", 0.0362, 0.0439, 0.0476, "dysts Σλ 0.0373 vs ⟨∇·f⟩ 0.00848"),
-    "OscillatingFlow": ("conservative", 0.0894, 0.0953, 0.427, ""),
-    "PanXuZhou": ("dysts", 0.479, 0.434, 0.87, ""),
-    "PehlivanWei": ("dysts", 0.0738, 0.075, 0.0951, ""),
-    "SprottMore": ("regular", 0.00129, 0.00116, 0.325, "12 starts around x0 are regular too"),
-    "SprottTorus": ("dysts", 0.0568, 0.0546, 0.297, ""),
+    "PanXuZhou": (
+        "dysts",
+        0.479,
+        0.434,
+        0.87,
+        "independent reference fails spread, zero (λ1 ± 0.13 (starts -0.05483..0.6522))",
+    ),
+    "SprottMore": (
+        "regular",
+        0.00129,
+        0.00116,
+        0.325,
+        "32 starts up to 100% around x0 are regular too; independent reference fails run "
+        "(FloatingPointError: SprottMore: DOP853 failed at t=5.937)",
+    ),
     "StickSlipOscillator": (
         "unconverged",
         0.119,
         0.0891,
         0.0707,
-        "0.033, 0.049, 0.089, 0.119 at P/100 to P/800; dysts Σλ 0.0495 vs ⟨∇·f⟩ -0.108",
+        "0.033, 0.049, 0.089, 0.119 at P/100 to P/800; independent reference fails chaos, length "
+        "(λ1·P 0 < 0.01); dysts Σλ 0.0495 vs ⟨∇·f⟩ -0.108",
     ),
     "SwingingAtwood": (
         "conservative",
         0.323,
         0.0695,
         7.74,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 3)",
+        "independent reference fails spread, zero, length (λ1 ± 0.1 (starts 0.1248..0.7618)); no "
+        "zero λ_i in dysts' spectrum (min |λ_i| 3)",
     ),
-    "Thomas": ("dysts", 0.491, 0.461, 0.759, ""),
     "Torus": (
         "conservative",
         2.95e-10,
         2.89e-09,
         0.00817,
-        "quasi-periodic by construction; dysts lists a zero spectrum",
+        "quasi-periodic by construction; dysts lists a zero spectrum; independent reference "
+        "fails chaos, length (λ1·P 0 < 0.01)",
     ),
     "Tsucs2": (
         "dysts-inconsistent",
         0.0313,
         0.0317,
         0.641,
-        "dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
-    ),
-    "TurchinHanski": (
-        "dysts-inconsistent",
-        0.111,
-        0.107,
-        0.0372,
-        "no zero λ_i in dysts' spectrum (min |λ_i| 0.037)",
+        "independent reference fails chaos, zero, tolerance, length (λ1·P 0.0037 < 0.01); dysts "
+        "Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
     ),
     "WindmiReduced": (
         "unconverged",
         0.0837,
         0.102,
         0.156,
-        "0.301, 0.164, 0.102, 0.084 at P/100 to P/800",
+        "0.301, 0.164, 0.102, 0.084 at P/100 to P/800; independent reference fails spread, zero, "
+        "tolerance, length (λ1 ± 0.0084 (starts 0.04699..0.1007))",
     ),
-    "YuWang": ("dysts", 1.46, 1.35, 2.46, ""),
-    "YuWang2": ("dysts", 0.499, 0.487, 0.803, ""),
     # delay equations (sweep of 2026-11-27, ``--kind delay``): 100 vs 50 history nodes per
     # delay τ, 150 periods; their references stay dysts' naive estimates (``catalog.delay``)
     "PiecewiseCircuit": ("dysts-naive", 0.0254, 0.0246, 0.0361, "100 vs 50 history nodes"),
@@ -259,10 +312,11 @@ _WHY = {
     "regular": "no chaos from x0 at the default parameters (λmax·P < 0.01)",
     "unconverged": "not step-converged (the two steps differ by more than 15%)",
     "published": "converged, but outside 20% of the published value",
-    "dysts-inconsistent": "converged; the reference is dysts' QR λ1, whose spectrum fails an "
-    "exact test",
-    "dysts": "converged; the reference is dysts' QR λ1, a 30-period estimate (within 20% of "
-    "the published value for 12 of the 21 flows that have one)",
+    "independent": "converged, but outside 20% of the independent QR reference",
+    "dysts-inconsistent": "converged; no independent reference passed its checks, so the "
+    "reference is dysts' QR λ1, whose spectrum fails an exact test",
+    "dysts": "converged; no independent reference passed its checks, so the reference is "
+    "dysts' QR λ1, a 30-period first-order estimate",
     "dysts-naive": "converged; the reference is dysts' unrenormalised twin-trajectory estimate",
 }
 

@@ -242,7 +242,73 @@ RECALLED: dict[str, tuple[float, str]] = {
 #: runs that passed every check (rule 2); ``python benchmarks/lyapunov_reference.py --emit``
 #: prints these lines from ``benchmarks/results/lyapunov_reference.json``. The comment is
 #: dysts' QR λ1 (or the recalled value) for comparison.
-INDEPENDENT: dict[str, tuple[float, ...]] = {}
+INDEPENDENT: dict[str, tuple[float, ...]] = {
+    "Aizawa": (0.09412, 0.000143, -0.329),  # dysts QR 0.08948
+    "Arneodo": (0.2046, 0.0001402, -1.205),  # dysts QR 0.2429
+    "BeerRNN": (0.009756, 0.0001199, -0.4687),  # dysts QR 0.01627
+    "Blasius": (0.05983, -0.0001048, -2.864),  # dysts QR 0.04713
+    "BurkeShaw": (2.292, -0.0002526, -11.29),  # dysts QR 2.345
+    "CaTwoPlus": (0.3858, 0.0005101, -9.152),  # dysts QR 0.5788
+    "Chen": (2.028, 0.0007928, -12.03),  # dysts QR 2.047
+    "ChenLee": (0.1439, 0.0007434, -5.525),  # dysts QR 0.1646
+    "Chua": (0.427, 0.001163, -4.219),  # dysts QR 0.4605
+    "Colpitts": (0.1077, -0.0007758, -0.9869),  # dysts QR 0.1375
+    "Dadras": (0.3762, -8.993e-05, -10.68),  # dysts QR 0.4734
+    "DiffusionlessLorenz": (0.2097, -3.094e-05, -1.21),  # recalled 0.2101
+    "DrivenPendulum": (0.1433, 0, -0.1933),  # recalled 0.14
+    "Duffing": (0.1272, 0, -0.2272),  # dysts QR 0.09952
+    "ExcitableCell": (0.4975, -0.001686, -29.14),  # dysts QR 17.03
+    "Finance": (0.09134, -4.117e-05, -0.6329),  # dysts QR 0.1071
+    "ForcedBrusselator": (0.01529, 0, -0.2476),  # dysts QR 0.002831
+    "GenesioTesi": (0.1043, -9.195e-05, -0.5442),  # dysts QR 0.09974
+    "GuckenheimerHolmes": (0.4403, -0.001518, -0.8344),  # dysts QR 0.3408
+    "Hadley": (0.2121, 0.0005411, -0.3651),  # dysts QR 0.3117
+    "Halvorsen": (0.6709, 0.000814, -4.872),  # dysts QR 0.5862
+    "HastingsPowell": (0.006823, -4.487e-05, -0.4635),  # dysts QR 0.008585
+    "HindmarshRose": (0.2247, -0.0002263, -6.266),  # dysts QR 0.2621
+    "HyperBao": (0.7391, 0.125, -0.003472, -19.86),  # dysts QR 0.696
+    "HyperCai": (1.682, 0.09311, -0.004343, -12.87),  # dysts QR 1.634
+    "HyperJha": (0.3666, 0.2072, -0.001775, -12.94),  # dysts QR 0.3949
+    "HyperLorenz": (0.2645, 0.1029, -0.003418, -12.93),  # dysts QR 0.2926
+    "HyperPang": (1.44, 0.134, -0.001918, -20.57),  # dysts QR 1.587
+    "HyperQi": (12.69, 2.029, 0.02009, -61.74),  # dysts QR 13.91
+    "HyperRossler": (0.1098, 0.01915, 0.001286, -26.27),  # dysts QR 0.2786
+    "HyperWang": (1.204, 0.0636, -0.0003994, -13.77),  # dysts QR 1.222
+    "HyperXu": (0.9895, 0.1077, -0.0003119, -13.6),  # dysts QR 1.042
+    "HyperYan": (1.299, 0.0005483, -15.34, -37.96),  # dysts QR 0.912
+    "HyperYangChen": (0.3668, 0.2579, -0.001189, -33.62),  # dysts QR 0.5743
+    "ItikBanksTumor": (0.02064, 8.459e-05, -0.5413),  # dysts QR 0.02216
+    "Laser": (0.5708, 0.0001642, -15.57),  # dysts QR 0.7637
+    "Lorenz84": (0.4322, 4.103e-05, -2.663),  # dysts QR 1.047
+    "LorenzBounded": (0.7157, -0.0001166, -11.5),  # dysts QR 0.8498
+    "LorenzCoupled": (1.051, -0.0006504, -1.203, -1.811, -13.5, -14.72),  # dysts QR 1.222
+    "LorenzStenflo": (0.3821, 0.000107, -2.702, -3.38),  # dysts QR 0.4494
+    "LuChen": (0.3136, 0.00221, -21.32),  # dysts QR 0.6652
+    "LuChenCheng": (0.2654, -0.001163, -11.41),  # dysts QR 0.3511
+    "MooreSpiegel": (0.1694, 0.0007421, -1.17),  # dysts QR 0.4074
+    "NewtonLiepnik": (0.145, -9.01e-05, -0.7699),  # dysts QR 0.1724
+    "NuclearQuadrupole": (0.2809, 0.0005971, -0.0005971, -0.2809),  # dysts QR 0.2786
+    "OscillatingFlow": (0.09304, 0, -0.09304),  # dysts QR 0.4274
+    "PehlivanWei": (0.06748, 8.687e-05, -0.6366),  # dysts QR 0.09512
+    "Qi": (2.145, 0.00144, -4.38, -43.77),  # dysts QR 2.036
+    "QiChen": (4.044, -0.001068, -43.71),  # dysts QR 3.888
+    "RabinovichFabrikant": (0.1984, -0.0001997, -0.6582),  # dysts QR 0.2423
+    "RayleighBenard": (1.797, -4.319e-05, -18.8),  # dysts QR 1.71
+    "RikitakeDynamo": (0.1269, 6.655e-05, -2.127),  # dysts QR 0.1457
+    "Rucklidge": (0.1925, 7.379e-05, -3.193),  # dysts QR 0.1829
+    "SaltonSea": (0.3846, 0.000833, -4.593),  # dysts QR 0.3914
+    "SanUmSrisuchinwong": (0.2266, 0.0003104, -1.227),  # dysts QR 0.2391
+    "ShimizuMorioka": (0.03559, -0.0001036, -1.385),  # dysts QR 0.04403
+    "SprottTorus": (0.05489, 0.0004101, -0.1534),  # dysts QR 0.2966
+    "Thomas": (0.4965, 0.0004009, -6.047),  # dysts QR 0.759
+    "ThomasLabyrinth": (1.326, -0.0007948, -2.826),  # dysts QR 1.339
+    "TurchinHanski": (0.1095, 0, -2.482),  # dysts QR 0.0372
+    "VallisElNino": (0.5546, 0.0003882, -5.555),  # dysts QR 0.6562
+    "WangSun": (0.06712, 0.0001944, -1.267),  # dysts QR 0.07991
+    "YuWang": (1.455, -0.00213, -13.95),  # dysts QR 2.46
+    "YuWang2": (0.4831, -0.00178, -12.98),  # dysts QR 0.8027
+    "ZhouChen": (0.6734, 0.001278, -11.66),  # dysts QR 0.5917
+}
 
 
 def reference_lyapunov(name: str) -> tuple[float, str]:

@@ -1,7 +1,8 @@
 """Chaotic ODE flows beyond the dysts collection, each with a published largest Lyapunov exponent.
 
 Equations and parameters follow the original papers; ``metadata.lyapunov_max`` is the published
-exponent (its source in ``metadata.extra["lyapunov_source"]``) and chaosflow's own estimate
+exponent where its source was read, else the catalog-wide rule of ``_lyapunov_refs`` decides
+(its source in ``metadata.extra["lyapunov_source"]``) and chaosflow's own estimate
 sits next to it in ``metadata.extra["lyapunov_measured"]``: QR method
 (``chaosflow.metrics.lyapunov_spectrum``) on an RK4 step of 0.02 time units over 1000 time
 units after a transient. ``x0`` is a point of a long orbit (200 time units of transient),
