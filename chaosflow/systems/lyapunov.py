@@ -47,8 +47,8 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.00538,
         0.00593,
         0.0627,
-        "independent reference fails spread, length (λ1 ± 0.0014 (starts 0.0001923..0.00665)); "
-        "dysts Σλ 0.0607 vs ⟨∇·f⟩ 0",
+        "independent reference fails spread (λ1 ± 0.0013 (starts 0.0001827..0.006233)); dysts Σλ "
+        "0.0607 vs ⟨∇·f⟩ 0",
     ),
     "AtmosphericRegime": (
         "unconverged",
@@ -78,14 +78,14 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.554,
         0.454,
         5.61,
-        "independent reference fails spread, length (λ1 ± 0.31 (starts 0.3483..2.415))",
+        "independent reference fails spread (λ1 ± 0.056 (starts 0.473..0.862))",
     ),
     "BlinkingVortex": (
         "conservative",
         0.72,
         0.804,
         4.88,
-        "independent reference fails spread, length (λ1 ± 0.39 (starts 0.2687..3.049))",
+        "independent reference fails spread (λ1 ± 0.095 (starts 0.2682..0.9232))",
     ),
     "Bouali": (
         "dysts",
@@ -112,13 +112,6 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "length (λ1·P 0.00074 < 0.01); dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no zero λ_i in dysts' "
         "spectrum (min |λ_i| 0.022)",
     ),
-    "CellularNeuralNetwork": (
-        "unconverged",
-        0.102,
-        0.123,
-        0.098,
-        "0.202, 0.149, 0.123, 0.102 at P/100 to P/800",
-    ),
     "CircadianRhythm": (
         "regular",
         -0.000148,
@@ -141,14 +134,6 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         1.86,
         "λmax 0.00085 over 3000 periods (250 time units) too; independent reference fails chaos, "
         "spread, zero, length (λ1·P 0.0012 < 0.01); dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
-    ),
-    "DoublePendulum": (
-        "conservative",
-        0.102,
-        0.00643,
-        8.46,
-        "independent reference fails spread, length (λ1 ± 0.1 (starts 0.948..1.599)); dysts Σλ "
-        "-2.05 vs ⟨∇·f⟩ 2.64e-09",
     ),
     "FluidTrampoline": (
         "dysts",
@@ -198,14 +183,6 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "independent reference fails chaos, spread, zero, length (λ1·P 0.0022 < 0.01); no zero "
         "λ_i in dysts' spectrum (min |λ_i| 0.051)",
     ),
-    "JerkCircuit": (
-        "dysts-inconsistent",
-        0.0738,
-        0.0756,
-        0.395,
-        "independent reference fails spread, length (λ1 ± 0.0074 (starts 0.05345..0.1025)); "
-        "dysts Σλ -0.561 vs ⟨∇·f⟩ -1; no zero λ_i in dysts' spectrum (min |λ_i| 0.18)",
-    ),
     "KawczynskiStrizhak": (
         "regular",
         0.000426,
@@ -215,35 +192,29 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "spread, zero, length (λ1·P -0.00053 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| "
         "0.026)",
     ),
-    "LidDrivenCavityFlow": (
-        "conservative",
-        0.7,
-        0.682,
-        1.01,
-        "independent reference fails spread (λ1 ± 0.044 (starts 0.6877..0.9583))",
-    ),
     "LiuChen": (
         "unconverged",
-        0.0835,
-        0.113,
+        0.0573,
+        0.0778,
         0.213,
-        "0.166, 0.113, 0.083 at P/200 to P/800; independent reference fails spread, zero, length "
-        "(λ1 ± 1.4 (starts -1.189..8.628)); no zero λ_i in dysts' spectrum (min |λ_i| 0.21)",
+        "0.166, 0.113, 0.083, 0.057 at P/200 to P/1600; independent reference fails spread, "
+        "zero, length (λ1 ± 1.4 (starts -1.189..8.628)); no zero λ_i in dysts' spectrum (min "
+        "|λ_i| 0.21)",
     ),
     "MacArthur": (
         "dysts",
         0.0204,
         0.0196,
         0.194,
-        "independent reference fails run (TimeoutError: MacArthur: transient not done in 42 s of "
-        "CPU)",
+        "independent reference fails run (TimeoutError: MacArthur: transient not done in 120 s "
+        "of CPU)",
     ),
     "NoseHoover": (
         "conservative",
         0.0362,
         0.0439,
         0.0476,
-        "independent reference fails spread (λ1 ± 0.0029 (starts 0.02678..0.04682)); dysts Σλ "
+        "independent reference fails spread (λ1 ± 0.0024 (starts 0.03065..0.04428)); dysts Σλ "
         "0.0373 vs ⟨∇·f⟩ 0.00848",
     ),
     "PanXuZhou": (
@@ -294,12 +265,12 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
     ),
     "WindmiReduced": (
-        "unconverged",
+        "dysts",
+        0.0835,
         0.0837,
-        0.102,
         0.156,
-        "0.301, 0.164, 0.102, 0.084 at P/100 to P/800; independent reference fails spread, zero, "
-        "tolerance, length (λ1 ± 0.0084 (starts 0.04699..0.1007))",
+        "0.301, 0.164, 0.102, 0.084, 0.084 at P/100 to P/1600; independent reference fails "
+        "spread, zero, tolerance, length (λ1 ± 0.0084 (starts 0.04699..0.1007))",
     ),
     # delay equations (sweep of 2026-11-27, ``--kind delay``): 100 vs 50 history nodes per
     # delay τ, 150 periods; their references stay dysts' naive estimates (``catalog.delay``)

@@ -244,6 +244,7 @@ RECALLED: dict[str, tuple[float, str]] = {
 #: dysts' QR λ1 (or the recalled value) for comparison.
 INDEPENDENT: dict[str, tuple[float, ...]] = {
     "Aizawa": (0.09412, 0.000143, -0.329),  # dysts QR 0.08948
+    "AnishchenkoAstakhov": (0.0416, -1.21e-05, -0.4564),  # dysts QR 0.03978
     "Arneodo": (0.2046, 0.0001402, -1.205),  # dysts QR 0.2429
     "BeerRNN": (0.009756, 0.0001199, -0.4687),  # dysts QR 0.01627
     "Blasius": (0.05983, -0.0001048, -2.864),  # dysts QR 0.04713
@@ -255,6 +256,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "Colpitts": (0.1077, -0.0007758, -0.9869),  # dysts QR 0.1375
     "Dadras": (0.3762, -8.993e-05, -10.68),  # dysts QR 0.4734
     "DiffusionlessLorenz": (0.2097, -3.094e-05, -1.21),  # recalled 0.2101
+    "DoublePendulum": (1.402, 0.001502, -0.001502, -1.402),  # dysts QR 8.464
     "DrivenPendulum": (0.1433, 0, -0.1933),  # recalled 0.14
     "Duffing": (0.1272, 0, -0.2272),  # dysts QR 0.09952
     "ExcitableCell": (0.4975, -0.001686, -29.14),  # dysts QR 17.03
@@ -266,6 +268,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "Halvorsen": (0.6709, 0.000814, -4.872),  # dysts QR 0.5862
     "HastingsPowell": (0.006823, -4.487e-05, -0.4635),  # dysts QR 0.008585
     "HindmarshRose": (0.2247, -0.0002263, -6.266),  # dysts QR 0.2621
+    "Hopfield": (0.07272, -0.0006918, -0.2894, -0.3675, -0.3903, -1.425),  # dysts QR 0.07726
     "HyperBao": (0.7391, 0.125, -0.003472, -19.86),  # dysts QR 0.696
     "HyperCai": (1.682, 0.09311, -0.004343, -12.87),  # dysts QR 1.634
     "HyperJha": (0.3666, 0.2072, -0.001775, -12.94),  # dysts QR 0.3949
@@ -278,7 +281,9 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "HyperYan": (1.299, 0.0005483, -15.34, -37.96),  # dysts QR 0.912
     "HyperYangChen": (0.3668, 0.2579, -0.001189, -33.62),  # dysts QR 0.5743
     "ItikBanksTumor": (0.02064, 8.459e-05, -0.5413),  # dysts QR 0.02216
+    "JerkCircuit": (0.07515, 0.0001076, -1.075),  # dysts QR 0.3949
     "Laser": (0.5708, 0.0001642, -15.57),  # dysts QR 0.7637
+    "LidDrivenCavityFlow": (0.7054, 0, -0.7054),  # dysts QR 1.008
     "Lorenz84": (0.4322, 4.103e-05, -2.663),  # dysts QR 1.047
     "LorenzBounded": (0.7157, -0.0001166, -11.5),  # dysts QR 0.8498
     "LorenzCoupled": (1.051, -0.0006504, -1.203, -1.811, -13.5, -14.72),  # dysts QR 1.222
