@@ -78,7 +78,7 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.554,
         0.454,
         5.61,
-        "independent reference fails spread (λ1 ± 0.056 (starts 0.473..0.862))",
+        "independent reference fails spread (λ1 ± 0.055 (starts 0.5161..0.834))",
     ),
     "BlinkingVortex": (
         "conservative",
@@ -92,7 +92,7 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0226,
         0.0204,
         0.0491,
-        "independent reference fails spread (λ1 ± 0.0017 (starts 0.02103..0.03085))",
+        "independent reference fails spread (λ1 ± 0.0014 (starts 0.02247..0.03197))",
     ),
     "Bouali2": (
         "regular",
