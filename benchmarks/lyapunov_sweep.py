@@ -273,6 +273,13 @@ NOTES = {
     "LiuChen": "0.166, 0.113, 0.083, 0.057 at P/200 to P/1600",
     "Lorenz84": "a periodic orbit coexists with the chaotic attractor",
     "DoublePendulum": "0.0064, 0.10, 1.31, 1.39 at P/100 to P/800",
+    # reference estimator (DOP853, 12 s) from 4 starts 1e-5 and 1e-3 around x0, 2026-11-28:
+    "IsothermalChemical": "coexisting attractors: λ1 0.115..0.121 from 4 starts 1e-5 around x0 "
+    "(as the sweep), periodic (λ1 ≈ 0) from 4 starts 1e-3 around it",
+    "PanXuZhou": "coexisting attractors: λ1 0.67, 0.23, -0.006, -0.02 from 4 starts 1e-5 "
+    "around x0; the sweep's value averages over them",
+    "Tsucs2": "from 4 starts 1e-5 and 1e-3 around x0 the DOP853 estimator gives λ1 0.009-0.010 "
+    "(λ1·P 0.003), 3x below the sweep's RK4: unexplained",
     "BelousovZhabotinsky": "chaotic at P/400, periodic at P/200",
     "AtmosphericRegime": "chaotic at P/1600, periodic at P/800",
 }

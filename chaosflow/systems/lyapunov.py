@@ -180,8 +180,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.123,
         0.132,
         0.337,
-        "independent reference fails chaos, spread, zero, length (λ1·P 0.0022 < 0.01); no zero "
-        "λ_i in dysts' spectrum (min |λ_i| 0.051)",
+        "coexisting attractors: λ1 0.115..0.121 from 4 starts 1e-5 around x0 (as the sweep), "
+        "periodic (λ1 ≈ 0) from 4 starts 1e-3 around it; independent reference fails chaos, "
+        "spread, zero, length (λ1·P 0.0022 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| "
+        "0.051)",
     ),
     "KawczynskiStrizhak": (
         "regular",
@@ -222,7 +224,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.479,
         0.434,
         0.87,
-        "independent reference fails spread, zero (λ1 ± 0.13 (starts -0.05483..0.6522))",
+        "coexisting attractors: λ1 0.67, 0.23, -0.006, -0.02 from 4 starts 1e-5 around x0; the "
+        "sweep's value averages over them; independent reference fails spread, zero (λ1 ± 0.13 "
+        "(starts -0.05483..0.6522))",
     ),
     "SprottMore": (
         "regular",
@@ -261,8 +265,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0313,
         0.0317,
         0.641,
-        "independent reference fails chaos, zero, tolerance, length (λ1·P 0.0037 < 0.01); dysts "
-        "Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
+        "from 4 starts 1e-5 and 1e-3 around x0 the DOP853 estimator gives λ1 0.009-0.010 (λ1·P "
+        "0.003), 3x below the sweep's RK4: unexplained; independent reference fails chaos, zero, "
+        "tolerance, length (λ1·P 0.0037 < 0.01); dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in "
+        "dysts' spectrum (min |λ_i| 0.22)",
     ),
     "WindmiReduced": (
         "dysts",
