@@ -41,6 +41,9 @@ def task_runner(cluster: ClusterSpec) -> Any:
             "processes": True,
             "host": "127.0.0.1",
             "dashboard_address": "127.0.0.1:0",
+            # workers import Prefect and the task code while they start (the driver is idle
+            # then), not on their first task while the driver plans and writes templates
+            "preload": ["chaosflow.tasks.prefect_tasks"],
             **{k: v for k, v in cluster.options.items() if k != "adapt"},
         }
         if cluster.gpu_workers:
