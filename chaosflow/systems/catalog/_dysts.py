@@ -3,7 +3,9 @@
 Facts (parameters, initial conditions, periods) come from dysts' ``chaotic_attractors.json``:
 Gilpin, W. (2021) Chaos as an interpretable benchmark for forecasting and data-driven
 modelling. NeurIPS Datasets and Benchmarks. Reference Lyapunov exponents follow the rule of
-``_lyapunov_refs`` (a published value, else dysts' QR λ1, else dysts' naive estimate).
+``_lyapunov_refs`` (a published value read from its source, else chaosflow's independent
+scipy-QR reference where it passed its exact checks, else dysts' QR λ1, else dysts' naive
+estimate).
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 Equations follow the original papers named in each citation; parameter values, initial
 conditions and dominant periods are those of dysts' ``chaotic_attractors.json`` (Gilpin
-2021); the reference largest Lyapunov exponents follow ``_lyapunov_refs`` (a published value,
-else dysts' QR λ1, else dysts' naive estimate). Non-autonomous systems carry their driving phase
+2021); the reference largest Lyapunov exponents follow ``_lyapunov_refs`` (a published value
+read from its source, else chaosflow's independent scipy-QR reference where it passed its exact
+checks, else dysts' QR λ1, else dysts' naive estimate). Non-autonomous systems carry their
+driving phase
 as an extra coordinate (``dphase/dt = omega``), as in dysts; coordinates that grow without
 bound (phases, angles) are listed in ``metadata.extra["unbounded_indices"]``.
 

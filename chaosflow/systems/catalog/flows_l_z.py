@@ -6,7 +6,9 @@ Names N–S (but the Sprott family) live in ``flows_l_z_2``, the Sprott family a
 Equations follow the papers cited per system as implemented in dysts (Gilpin 2021,
 ``dysts/flows.py``); parameters, initial conditions and dominant periods are dysts' published
 values (``dysts/data/chaotic_attractors.json``), the reference largest Lyapunov exponents
-follow ``_lyapunov_refs`` (a published value, else dysts' QR λ1, else its naive estimate). Every ``rhs``
+follow ``_lyapunov_refs`` (a published value read from its source, else chaosflow's independent
+scipy-QR reference where it passed its exact checks, else dysts' QR λ1, else dysts' naive
+estimate). Every ``rhs``
 is array-generic: ``s: [batch, dim]`` numpy or torch, parameters floats or ``[batch]`` arrays.
 
 Non-autonomous dysts systems carry their forcing phase as a state coordinate that grows
