@@ -5,8 +5,7 @@ conditions and dominant periods are those of dysts' ``chaotic_attractors.json`` 
 2021); the reference largest Lyapunov exponents follow ``_lyapunov_refs`` (a published value
 read from its source, else chaosflow's independent scipy-QR reference where it passed its exact
 checks, else dysts' QR λ1, else dysts' naive estimate). Non-autonomous systems carry their
-driving phase
-as an extra coordinate (``dphase/dt = omega``), as in dysts; coordinates that grow without
+driving phase as an extra coordinate (``dphase/dt = omega``), as in dysts; coordinates that grow without
 bound (phases, angles) are listed in ``metadata.extra["unbounded_indices"]``.
 
 Every ``rhs`` indexes columns ``x[..., i]`` and combines them with ``stack``, so it runs

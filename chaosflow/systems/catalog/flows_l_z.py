@@ -8,8 +8,7 @@ Equations follow the papers cited per system as implemented in dysts (Gilpin 202
 values (``dysts/data/chaotic_attractors.json``), the reference largest Lyapunov exponents
 follow ``_lyapunov_refs`` (a published value read from its source, else chaosflow's independent
 scipy-QR reference where it passed its exact checks, else dysts' QR λ1, else dysts' naive
-estimate). Every ``rhs``
-is array-generic: ``s: [batch, dim]`` numpy or torch, parameters floats or ``[batch]`` arrays.
+estimate). Every ``rhs`` is array-generic: ``s: [batch, dim]`` numpy or torch, parameters floats or ``[batch]`` arrays.
 
 Non-autonomous dysts systems carry their forcing phase as a state coordinate that grows
 linearly in time; those coordinates, and drifting positions or winding angles, are listed in
