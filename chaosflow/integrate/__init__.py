@@ -2,9 +2,9 @@
 
 ``simulate(system, x0[batch, dim], *, grid=Grid(dt, n), method=None, params=None)`` returns
 ``[batch, n, dim]`` in the input's array type; ``sample_on_attractor`` draws seeded initial
-conditions on the attractor. Fixed-step methods on float64 numpy input run through a numba
-kernel generated from the system's ``rhs`` when possible (``compiled_support(system)`` says
-whether and why not). See ``DESIGN.md`` next to this file.
+conditions on the attractor. Fixed-step methods and Dopri5 on float64 numpy input run the
+system's traced ``rhs`` on one shared numba interpreter when possible
+(``compiled_support(system)`` says whether and why not). See ``DESIGN.md`` next to this file.
 """
 
 from chaosflow.integrate._compiled import compiled_support

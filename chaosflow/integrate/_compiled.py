@@ -71,7 +71,8 @@ class Kernel:
     def run_adaptive(
         self, x0: np.ndarray, p: dict[str, Any], grid: Grid, method: Dopri5
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``_adaptive.run`` row by row: ``(out, diverged, first, steps, rejected)``."""
+        """``_adaptive.run``, each row on its own step: ``(out, diverged, first, steps,
+        rejected)``."""
         batch, dim = x0.shape
         out, diverged, first = _outputs(batch, grid.n, dim)
         steps, rejected = np.zeros(batch, dtype=np.int64), np.zeros(batch, dtype=np.int64)

@@ -36,9 +36,10 @@ def simulate(
     substeps for flows, RK4 for delays; maps iterate; systems with ``step`` use it).
     ``on_divergence="raise"`` raises ``DivergenceError`` naming rows and times; ``"nan"``
     returns diverged rows as NaN from the divergence on (use ``simulate_checked`` to see which).
-    ``backend="auto"`` runs fixed-step methods on float64 numpy input through a compiled numba
-    kernel generated from ``rhs`` when the system supports it (``compiled_support``), else the
-    numpy path; ``"numpy"`` never compiles; ``"compiled"`` fails when it cannot compile.
+    ``backend="auto"`` runs fixed-step methods and Dopri5 on float64 numpy input as a program
+    traced from ``rhs`` on the shared numba interpreter when the system supports it
+    (``compiled_support``), else the numpy path; ``"numpy"`` never uses it; ``"compiled"``
+    fails when it cannot.
     ``CHAOSFLOW_COMPILED=0`` in the environment turns ``"auto"`` into ``"numpy"``.
     """
     if on_divergence not in ("raise", "nan"):
