@@ -278,10 +278,21 @@ NOTES = {
     "(as the sweep), periodic (λ1 ≈ 0) from 4 starts 1e-3 around it",
     "PanXuZhou": "coexisting attractors: λ1 0.67, 0.23, -0.006, -0.02 from 4 starts 1e-5 "
     "around x0; the sweep's value averages over them",
-    "Tsucs2": "from 4 starts 1e-5 and 1e-3 around x0 the DOP853 estimator gives λ1 0.009-0.010 "
-    "(λ1·P 0.003), 3x below the sweep's RK4: unexplained",
+    "Tsucs2": "transient chaos: 0.0313 (0.0317 at twice the step) over 300 periods, -0.0014 "
+    "(-0.0011) over 3000",
     "BelousovZhabotinsky": "chaotic at P/400, periodic at P/200",
-    "AtmosphericRegime": "chaotic at P/1600, periodic at P/800",
+    # 2026-11-28: 3000 periods (``--periods 3000``) for these; the independent runs of
+    # ``benchmarks/lyapunov_reference.py`` at 300 s of CPU (conservative flows: starts 1e-5)
+    "Coullet": "0.0785 (0.085 at twice the step) over 300 periods, 0.0188 over 3000; the "
+    "independent run gives 0.016 and fails only its spread check",
+    "NoseHoover": "3000 periods; the independent run (starts 1e-5 around x0) gives 0.0298, "
+    "failing only its spread check (9%)",
+    "ArnoldWeb": "3000 periods",
+    "BlinkingVortex": "3000 periods; the independent run gives 0.746 but fails Σλ = 0",
+    "MacArthur": "the independent run averages 0.3 e-foldings in 300 s of CPU (10 dimensions, "
+    "min() kinks): no reference of its own",
+    "FluidTrampoline": "the film switches on at x = 0 (a jump in the vector field): the "
+    "independent run's finite-difference Jacobian straddles it",
 }
 
 

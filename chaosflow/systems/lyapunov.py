@@ -26,7 +26,8 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: Flow sweep (``benchmarks/lyapunov_sweep.py``; the table, and the runs it merges, in
 #: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
 #: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
-#: periods, 8 starts 1e-5 around x0, against ``metadata.lyapunov_max`` (its rule:
+#: periods (3000 for Tsucs2, Coullet and five conservative flows), 8 starts 1e-5 around x0,
+#: against ``metadata.lyapunov_max`` (its rule:
 #: ``chaosflow.systems.catalog._lyapunov_refs``: published, else the independent QR reference
 #: of ``benchmarks/lyapunov_reference.py`` where it passed its checks, else dysts' QR λ1;
 #: the detail says why a flow has no independent reference). The flows that are not
@@ -34,28 +35,13 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: that step, reference, detail), the category the sweep's first that applies
 #: (``lyapunov_sweep.category``, ``_WHY``).
 _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
-    "ArnoldBeltramiChildress": (
-        "conservative",
-        0.124,
-        0.107,
-        1.47,
-        "independent reference fails spread (λ1 ± 0.024 (starts 0.000885..0.1151)); dysts Σλ "
-        "-0.925 vs ⟨∇·f⟩ 0",
-    ),
     "ArnoldWeb": (
         "conservative",
-        0.00538,
-        0.00593,
+        0.00533,
+        0.00547,
         0.0627,
-        "independent reference fails spread (λ1 ± 0.0013 (starts 0.0001827..0.006233)); dysts Σλ "
-        "0.0607 vs ⟨∇·f⟩ 0",
-    ),
-    "AtmosphericRegime": (
-        "unconverged",
-        0.0103,
-        7.08e-05,
-        0.0105,
-        "chaotic at P/1600, periodic at P/800",
+        "3000 periods; independent reference fails spread (λ1 ± 0.0013 (starts "
+        "0.0001827..0.006233)); dysts Σλ 0.0607 vs ⟨∇·f⟩ 0",
     ),
     "BelousovZhabotinsky": (
         "unconverged",
@@ -73,26 +59,13 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "independent reference fails chaos, length (λ1·P 0.0013 < 0.01); dysts Σλ 1.03e-07 vs "
         "⟨∇·f⟩ 1.44e-16",
     ),
-    "BlinkingRotlet": (
-        "conservative",
-        0.554,
-        0.454,
-        5.61,
-        "independent reference fails spread (λ1 ± 0.055 (starts 0.5161..0.834))",
-    ),
     "BlinkingVortex": (
         "conservative",
-        0.72,
-        0.804,
+        0.715,
+        0.506,
         4.88,
-        "independent reference fails spread (λ1 ± 0.095 (starts 0.2682..0.9232))",
-    ),
-    "Bouali": (
-        "dysts",
-        0.0226,
-        0.0204,
-        0.0491,
-        "independent reference fails spread (λ1 ± 0.0014 (starts 0.02247..0.03197))",
+        "3000 periods; the independent run gives 0.746 but fails Σλ = 0; independent reference "
+        "fails liouville (Σλ 0.03654 vs ⟨∇·f⟩ -3.349e-05)",
     ),
     "Bouali2": (
         "regular",
@@ -122,10 +95,12 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
     ),
     "Coullet": (
         "dysts",
-        0.0785,
-        0.085,
+        0.0188,
+        0.0206,
         0.149,
-        "independent reference fails spread (λ1 ± 0.017 (starts 0.02264..0.1297))",
+        "0.0785 (0.085 at twice the step) over 300 periods, 0.0188 over 3000; the independent "
+        "run gives 0.016 and fails only its spread check; independent reference fails spread (λ1 "
+        "± 0.0013 (starts 0.01373..0.0219))",
     ),
     "DequanLi": (
         "regular",
@@ -140,8 +115,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0442,
         0.0455,
         0.0808,
-        "independent reference fails run (FloatingPointError: FluidTrampoline: DOP853 failed at "
-        "t=34.22)",
+        "the film switches on at x = 0 (a jump in the vector field): the independent run's "
+        "finite-difference Jacobian straddles it; independent reference fails run "
+        "(FloatingPointError: FluidTrampoline: DOP853 failed at t=34.22)",
     ),
     "ForcedFitzHughNagumo": (
         "unconverged",
@@ -208,16 +184,18 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.0204,
         0.0196,
         0.194,
-        "independent reference fails run (TimeoutError: MacArthur: transient not done in 120 s "
-        "of CPU)",
+        "the independent run averages 0.3 e-foldings in 300 s of CPU (10 dimensions, min() "
+        "kinks): no reference of its own; independent reference fails spread, liouville, zero, "
+        "length (λ1 ± 0.018 (starts 0.0071..0.1388))",
     ),
     "NoseHoover": (
         "conservative",
-        0.0362,
-        0.0439,
+        0.03,
+        0.0308,
         0.0476,
-        "independent reference fails spread (λ1 ± 0.0024 (starts 0.03065..0.04428)); dysts Σλ "
-        "0.0373 vs ⟨∇·f⟩ 0.00848",
+        "3000 periods; the independent run (starts 1e-5 around x0) gives 0.0298, failing only "
+        "its spread check (9%); independent reference fails spread (λ1 ± 0.0027 (starts "
+        "0.02033..0.03884)); dysts Σλ 0.0373 vs ⟨∇·f⟩ 0.00848",
     ),
     "PanXuZhou": (
         "dysts",
@@ -261,27 +239,31 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         "fails chaos, length (λ1·P 0 < 0.01)",
     ),
     "Tsucs2": (
-        "dysts-inconsistent",
-        0.0313,
-        0.0317,
+        "regular",
+        -0.0014,
+        -0.00108,
         0.641,
-        "from 4 starts 1e-5 and 1e-3 around x0 the DOP853 estimator gives λ1 0.009-0.010 (λ1·P "
-        "0.003), 3x below the sweep's RK4: unexplained; independent reference fails chaos, zero, "
-        "tolerance, length (λ1·P 0.0037 < 0.01); dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in "
-        "dysts' spectrum (min |λ_i| 0.22)",
+        "transient chaos: 0.0313 (0.0317 at twice the step) over 300 periods, -0.0014 (-0.0011) "
+        "over 3000; independent reference fails chaos, zero, tolerance, length (λ1·P 0.0037 < "
+        "0.01); dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
     ),
-    "WindmiReduced": (
-        "dysts",
-        0.0835,
-        0.0837,
-        0.156,
-        "0.301, 0.164, 0.102, 0.084, 0.084 at P/100 to P/1600; independent reference fails "
-        "spread, zero, tolerance, length (λ1 ± 0.0084 (starts 0.04699..0.1007))",
+    # delay equations (``--names PiecewiseCircuit SprottDelay --delay-periods 150
+    # --delay-points N``, N = 50, 100 (2026-11-27), 200, 400 (2026-11-28) history nodes per delay
+    # τ): 400 vs 200 nodes; their references stay dysts' naive estimates (``catalog.delay``)
+    "PiecewiseCircuit": (
+        "dysts-naive",
+        0.0256,
+        0.026,
+        0.0361,
+        "0.0246, 0.0254, 0.026, 0.0256 at 50, 100, 200, 400 nodes",
     ),
-    # delay equations (sweep of 2026-11-27, ``--kind delay``): 100 vs 50 history nodes per
-    # delay τ, 150 periods; their references stay dysts' naive estimates (``catalog.delay``)
-    "PiecewiseCircuit": ("dysts-naive", 0.0254, 0.0246, 0.0361, "100 vs 50 history nodes"),
-    "SprottDelay": ("unconverged", 0.063, 0.0405, 0.0795, "100 vs 50 history nodes"),
+    "SprottDelay": (
+        "dysts-naive",
+        0.0521,
+        0.0566,
+        0.0795,
+        "0.0405, 0.063, 0.0566, 0.0521 at 50, 100, 200, 400 nodes",
+    ),
 }
 _WHY = {
     "stiff": "RK4 from x0 diverges at every step down to P/6400",

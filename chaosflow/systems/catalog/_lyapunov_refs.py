@@ -10,8 +10,9 @@ comparison with chaosflow's own sweep (``benchmarks/lyapunov_sweep.py``):
 2. **independent QR**: chaosflow's independent reference (``INDEPENDENT``;
    ``benchmarks/lyapunov_reference.py``, table in ``benchmarks/results/lyapunov_reference.md``):
    scipy DOP853 at rtol 1e-10 on the state and the variational equations, full spectrum by QR,
-   6 starts around ``metadata.x0``, ≥ 1000 periods or ≥ 200/λ1 (capped at 20 s of CPU per
-   run; one longer run, 60 s or 120 s, where only the statistical checks failed), kept only
+   6 starts around ``metadata.x0`` (1e-3 apart; 1e-5 for conservative flows, whose islands
+   1e-3 can reach), ≥ 1000 periods or ≥ 200/λ1 (capped at 20 s of CPU per run; one longer
+   run, 60 s, 120 s or 300 s, where only the statistical checks failed), kept only
    where it passed its own checks: Σλ = ⟨∇·f⟩ along the run (1% of Σ|λ|), an
    exponent ≈ 0 for autonomous flows (5% of λ1), λ1·P ≥ 0.01, λ1·T ≥ 50, standard error over
    the starts ≤ 5%, and an rtol 1e-8 rerun within 10% (or 3 standard errors). Its estimator shares nothing
@@ -247,8 +248,11 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "Aizawa": (0.09412, 0.000143, -0.329),  # dysts QR 0.08948
     "AnishchenkoAstakhov": (0.0416, -1.21e-05, -0.4564),  # dysts QR 0.03978
     "Arneodo": (0.2046, 0.0001402, -1.205),  # dysts QR 0.2429
+    "ArnoldBeltramiChildress": (0.1027, -3.331e-06, -0.1027),  # dysts QR 1.472
     "BeerRNN": (0.009756, 0.0001199, -0.4687),  # dysts QR 0.01627
     "Blasius": (0.05983, -0.0001048, -2.864),  # dysts QR 0.04713
+    "BlinkingRotlet": (0.6163, 0, -0.6164),  # dysts QR 5.609
+    "Bouali": (0.02532, 1.043e-05, -0.1967),  # dysts QR 0.04911
     "BurkeShaw": (2.292, -0.0002526, -11.29),  # dysts QR 2.345
     "CaTwoPlus": (0.3858, 0.0005101, -9.152),  # dysts QR 0.5788
     "Chen": (2.028, 0.0007928, -12.03),  # dysts QR 2.047
@@ -311,6 +315,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "TurchinHanski": (0.1095, 0, -2.482),  # dysts QR 0.0372
     "VallisElNino": (0.5546, 0.0003882, -5.555),  # dysts QR 0.6562
     "WangSun": (0.06712, 0.0001944, -1.267),  # dysts QR 0.07991
+    "WindmiReduced": (0.08662, 9.982e-05, -1.549),  # dysts QR 0.156
     "YuWang": (1.455, -0.00213, -13.95),  # dysts QR 2.46
     "YuWang2": (0.4831, -0.00178, -12.98),  # dysts QR 0.8027
     "ZhouChen": (0.6734, 0.001278, -11.66),  # dysts QR 0.5917
