@@ -369,7 +369,8 @@ def markdown(rows: dict) -> str:
         "BlinkingRotlet got `--max-seconds 300 --periods 20000`; the conservative "
         "ArnoldBeltramiChildress and NoseHoover the same with `--start-scale 1e-5`, whose "
         "starts stay in the invariant set of x0 (1e-3 put some on the islands of the chaotic "
-        "sea: their λ1 spread 0.0009..0.12 and 0.007..0.038).",
+        "sea: their λ1 spread 0.0009..0.12 and 0.007..0.038). NoseHoover (starts 1e-5) and "
+        "Coullet then got `--max-seconds 900 --periods 100000`.",
         "",
         f"{passed} of {len(rows)} passed; {cpu / 60:.0f} CPU minutes in all "
         "(2-core box shared with other jobs, `nice -n 10`).",

@@ -281,12 +281,13 @@ NOTES = {
     "Tsucs2": "transient chaos: 0.0313 (0.0317 at twice the step) over 300 periods, -0.0014 "
     "(-0.0011) over 3000",
     "BelousovZhabotinsky": "chaotic at P/400, periodic at P/200",
-    # 2026-11-28: 3000 periods (``--periods 3000``) for these; the independent runs of
-    # ``benchmarks/lyapunov_reference.py`` at 300 s of CPU (conservative flows: starts 1e-5)
-    "Coullet": "0.0785 (0.085 at twice the step) over 300 periods, 0.0188 over 3000; the "
-    "independent run gives 0.016 and fails only its spread check",
-    "NoseHoover": "3000 periods; the independent run (starts 1e-5 around x0) gives 0.0298, "
-    "failing only its spread check (9%)",
+    # 2026-11-28: 3000 periods (``--periods 3000``; Coullet 30000) for these; the independent
+    # runs of ``benchmarks/lyapunov_reference.py`` at 300 s of CPU (conservative flows: starts
+    # 1e-5; Coullet and NoseHoover also at 900 s)
+    "Coullet": "0.0785 (0.085 at twice the step) over 300 periods, 0.0188 over 3000, 0.0133 "
+    "over 30000: its λ1 converges slowly (the independent run at 900 s: 0.01405)",
+    "NoseHoover": "3000 periods; the independent runs from starts 1e-5 give 0.0298 (300 s) "
+    "and 0.0246 (900 s), failing only their spread check (9%, 11%): sticky orbits",
     "ArnoldWeb": "3000 periods",
     "BlinkingVortex": "3000 periods; the independent run gives 0.746 but fails Σλ = 0",
     "MacArthur": "the independent run averages 0.3 e-foldings in 300 s of CPU (10 dimensions, "

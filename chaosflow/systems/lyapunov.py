@@ -26,7 +26,8 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: Flow sweep (``benchmarks/lyapunov_sweep.py``; the table, and the runs it merges, in
 #: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
 #: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
-#: periods (3000 for Tsucs2, Coullet and five conservative flows), 8 starts 1e-5 around x0,
+#: periods (3000 for Tsucs2 and five conservative flows, 30000 for Coullet), 8 starts 1e-5
+#: around x0,
 #: against ``metadata.lyapunov_max`` (its rule:
 #: ``chaosflow.systems.catalog._lyapunov_refs``: published, else the independent QR reference
 #: of ``benchmarks/lyapunov_reference.py`` where it passed its checks, else dysts' QR λ1;
@@ -92,15 +93,6 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.093,
         "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
         "spread, zero, length (λ1·P 0.0062 < 0.01)",
-    ),
-    "Coullet": (
-        "dysts",
-        0.0188,
-        0.0206,
-        0.149,
-        "0.0785 (0.085 at twice the step) over 300 periods, 0.0188 over 3000; the independent "
-        "run gives 0.016 and fails only its spread check; independent reference fails spread (λ1 "
-        "± 0.0013 (starts 0.01373..0.0219))",
     ),
     "DequanLi": (
         "regular",
@@ -193,9 +185,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.03,
         0.0308,
         0.0476,
-        "3000 periods; the independent run (starts 1e-5 around x0) gives 0.0298, failing only "
-        "its spread check (9%); independent reference fails spread (λ1 ± 0.0027 (starts "
-        "0.02033..0.03884)); dysts Σλ 0.0373 vs ⟨∇·f⟩ 0.00848",
+        "3000 periods; the independent runs from starts 1e-5 give 0.0298 (300 s) and 0.0246 (900 "
+        "s), failing only their spread check (9%, 11%): sticky orbits; independent reference "
+        "fails spread (λ1 ± 0.0026 (starts 0.01527..0.03314)); dysts Σλ 0.0373 vs ⟨∇·f⟩ 0.00848",
     ),
     "PanXuZhou": (
         "dysts",

@@ -259,6 +259,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "ChenLee": (0.1439, 0.0007434, -5.525),  # dysts QR 0.1646
     "Chua": (0.427, 0.001163, -4.219),  # dysts QR 0.4605
     "Colpitts": (0.1077, -0.0007758, -0.9869),  # dysts QR 0.1375
+    "Coullet": (0.01405, 3.958e-06, -0.4641),  # dysts QR 0.1489
     "Dadras": (0.3762, -8.993e-05, -10.68),  # dysts QR 0.4734
     "DiffusionlessLorenz": (0.2097, -3.094e-05, -1.21),  # recalled 0.2101
     "DoublePendulum": (1.402, 0.001502, -0.001502, -1.402),  # dysts QR 8.464
