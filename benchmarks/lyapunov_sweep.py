@@ -265,7 +265,8 @@ NOTES = {
     "ForcedFitzHughNagumo": "32 starts up to 100% around x0 are regular too",
     "ForcedVanDerPol": "32 starts up to 100% around x0 are regular too",
     "Bouali2": "32 starts up to 100% around x0 are regular too",
-    "HenonHeiles": "x0 (energy 0.137) is on a regular orbit",
+    "HenonHeiles": "3000 periods from the catalog's x0, in the chaotic sea at the energy of "
+    "dysts' x0 (0.137), which is on a regular orbit",
     "DequanLi": "λmax 0.00085 over 3000 periods (250 time units) too",
     "CellularNeuralNetwork": "0.202, 0.149, 0.123, 0.102, 0.099 at P/100 to P/1600",
     "WindmiReduced": "0.301, 0.164, 0.102, 0.084, 0.084 at P/100 to P/1600",

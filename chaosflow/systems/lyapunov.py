@@ -26,7 +26,7 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: Flow sweep (``benchmarks/lyapunov_sweep.py``; the table, and the runs it merges, in
 #: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
 #: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
-#: periods (3000 for Tsucs2 and five conservative flows, 30000 for Coullet), 8 starts 1e-5
+#: periods (3000 for Tsucs2 and six conservative flows, 30000 for Coullet), 8 starts 1e-5
 #: around x0,
 #: against ``metadata.lyapunov_max`` (its rule:
 #: ``chaosflow.systems.catalog._lyapunov_refs``: published, else the independent QR reference
@@ -126,14 +126,6 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.265,
         "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
         "length (λ1·P 0 < 0.01); dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2",
-    ),
-    "HenonHeiles": (
-        "conservative",
-        0.00103,
-        0.00102,
-        0.0267,
-        "x0 (energy 0.137) is on a regular orbit; independent reference fails chaos, spread, "
-        "zero, length (λ1·P 0.0095 < 0.01); dysts Σλ 0.0271 vs ⟨∇·f⟩ 0",
     ),
     "InteriorSquirmer": (
         "conservative",

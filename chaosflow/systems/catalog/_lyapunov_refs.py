@@ -273,6 +273,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "Hadley": (0.2121, 0.0005411, -0.3651),  # dysts QR 0.3117
     "Halvorsen": (0.6709, 0.000814, -4.872),  # dysts QR 0.5862
     "HastingsPowell": (0.006823, -4.487e-05, -0.4635),  # dysts QR 0.008585
+    "HenonHeiles": (0.06243, 4.19e-05, -4.189e-05, -0.06243),  # dysts QR 0.02675
     "HindmarshRose": (0.2247, -0.0002263, -6.266),  # dysts QR 0.2621
     "Hopfield": (0.07272, -0.0006918, -0.2894, -0.3675, -0.3903, -1.425),  # dysts QR 0.07726
     "HyperBao": (0.7391, 0.125, -0.003472, -19.86),  # dysts QR 0.696

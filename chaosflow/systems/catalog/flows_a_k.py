@@ -38,8 +38,6 @@ KNOWN_ISSUES: dict[str, str] = {
     "0.0047, 0.0029 over 50, 100, 200 periods (→ 0); dysts lists 0.076",
     "ForcedFitzHughNagumo": "not chaotic from dysts' x0: λmax estimates 0.0063, 0.0022, "
     "0.0009 over 50, 100, 200 periods (→ 0); dysts lists 0.0076",
-    "HenonHeiles": "dysts' x0 (energy 0.137 < 1/6) lies on a regular orbit: λmax estimates "
-    "0.0087, 0.0044, 0.0028 over 50, 100, 200 periods (→ 0); dysts lists 0.036",
     "JerkCircuit": "stiff: the diode term eps·exp(y / 0.026) needs ~80 RK4 substeps per "
     "output step (dt = 0.6) for 1e-6 relative accuracy over a period (20 give 4e-3)",
 }
