@@ -275,8 +275,9 @@ NOTES = {
     "Lorenz84": "a periodic orbit coexists with the chaotic attractor",
     "DoublePendulum": "0.0064, 0.10, 1.31, 1.39 at P/100 to P/800",
     # reference estimator (DOP853, 12 s) from 4 starts 1e-5 and 1e-3 around x0, 2026-11-28:
-    "IsothermalChemical": "coexisting attractors: λ1 0.115..0.121 from 4 starts 1e-5 around x0 "
-    "(as the sweep), periodic (λ1 ≈ 0) from 4 starts 1e-3 around it",
+    "IsothermalChemical": "a chaotic attractor coexists with a periodic orbit; dysts' x0 is near "
+    "their basin boundary (starts 1e-3 around it reach the orbit); 3000 periods from the "
+    "catalog's x0, inside the chaotic basin",
     "PanXuZhou": "coexisting attractors: λ1 0.67, 0.23, -0.006, -0.02 from 4 starts 1e-5 "
     "around x0; the sweep's value averages over them",
     "Tsucs2": "transient chaos: 0.0313 (0.0317 at twice the step) over 300 periods, -0.0014 "

@@ -26,8 +26,8 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: Flow sweep (``benchmarks/lyapunov_sweep.py``; the table, and the runs it merges, in
 #: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
 #: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
-#: periods (3000 for Tsucs2 and six conservative flows, 30000 for Coullet), 8 starts 1e-5
-#: around x0,
+#: periods (3000 for Tsucs2, IsothermalChemical and six conservative flows, 30000 for
+#: Coullet), 8 starts 1e-5 around x0,
 #: against ``metadata.lyapunov_max`` (its rule:
 #: ``chaosflow.systems.catalog._lyapunov_refs``: published, else the independent QR reference
 #: of ``benchmarks/lyapunov_reference.py`` where it passed its checks, else dysts' QR λ1;
@@ -134,16 +134,6 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.845,
         "independent reference fails spread, length (λ1 ± 0.21 (starts 0.07673..1.444)); dysts "
         "Σλ 0.179 vs ⟨∇·f⟩ 0.0016",
-    ),
-    "IsothermalChemical": (
-        "dysts-inconsistent",
-        0.123,
-        0.132,
-        0.337,
-        "coexisting attractors: λ1 0.115..0.121 from 4 starts 1e-5 around x0 (as the sweep), "
-        "periodic (λ1 ≈ 0) from 4 starts 1e-3 around it; independent reference fails chaos, "
-        "spread, zero, length (λ1·P 0.0022 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| "
-        "0.051)",
     ),
     "KawczynskiStrizhak": (
         "regular",

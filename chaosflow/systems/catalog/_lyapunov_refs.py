@@ -287,6 +287,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "HyperXu": (0.9895, 0.1077, -0.0003119, -13.6),  # dysts QR 1.042
     "HyperYan": (1.299, 0.0005483, -15.34, -37.96),  # dysts QR 0.912
     "HyperYangChen": (0.3668, 0.2579, -0.001189, -33.62),  # dysts QR 0.5743
+    "IsothermalChemical": (0.1169, 0.000809, -6.894),  # dysts QR 0.3366
     "ItikBanksTumor": (0.02064, 8.459e-05, -0.5413),  # dysts QR 0.02216
     "JerkCircuit": (0.07515, 0.0001076, -1.075),  # dysts QR 0.3949
     "Laser": (0.5708, 0.0001642, -15.57),  # dysts QR 0.7637
