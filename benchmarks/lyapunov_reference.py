@@ -348,7 +348,8 @@ def markdown(rows: dict) -> str:
         "Coullet then got `--max-seconds 900 --periods 100000`. HenonHeiles, from its new x0 in "
         "the chaotic sea (dysts' x0 is on a regular orbit), got `--max-seconds 300 --periods "
         "20000 --start-scale 1e-5`; IsothermalChemical, from its new x0 away from the basin "
-        "boundary of a coexisting periodic orbit, `--max-seconds 120`.",
+        "boundary of a coexisting periodic orbit, `--max-seconds 120`; ForcedVanDerPol, at "
+        "w = 2π/10 (dysts' 0.63 is regular), `--max-seconds 300 --periods 20000`.",
         "",
         f"{passed} of {len(rows)} passed; {cpu / 60:.0f} CPU minutes in all "
         "(2-core box shared with other jobs, `nice -n 10`).",

@@ -258,16 +258,26 @@ def _literal(value: float) -> str:
 #: added to the detail of the ``_SWEEP`` line.
 NOTES = {
     "Torus": "quasi-periodic by construction; dysts lists a zero spectrum",
-    "CaTwoPlusQuasiperiodic": "quasi-periodic, as its name says",
-    "SprottMore": "32 starts up to 100% around x0 are regular too",
-    "KawczynskiStrizhak": "32 starts up to 100% around x0 are regular too",
-    "CircadianRhythm": "32 starts up to 100% around x0 are regular too",
-    "ForcedFitzHughNagumo": "32 starts up to 100% around x0 are regular too",
-    "ForcedVanDerPol": "32 starts up to 100% around x0 are regular too",
-    "Bouali2": "32 starts up to 100% around x0 are regular too",
+    "CaTwoPlusQuasiperiodic": "quasi-periodic, as its name says; 40 starts of "
+    "``lyapunov_x0_scan.py`` (half in 1.2× the x0 orbit's box): λmax·P ≤ 0.0065",
+    "SprottMore": "32 starts up to 100% around x0 are regular too, and 40 of "
+    "``lyapunov_x0_scan.py`` (half in 1.2× the x0 orbit's box): λmax·P ≤ 0.083 (0.011 at "
+    "twice the step)",
+    "KawczynskiStrizhak": "32 starts up to 100% around x0 are regular too, and 40 of "
+    "``lyapunov_x0_scan.py`` (half in 1.2× the x0 orbit's box): λmax·P ≤ 0.013",
+    "CircadianRhythm": "32 starts up to 100% around x0 are regular too, and 40 of "
+    "``lyapunov_x0_scan.py`` (half in 1.2× the x0 orbit's box): λmax·P ≤ 0.0077",
+    "ForcedFitzHughNagumo": "32 starts up to 100% around x0 are regular too, and 40 of "
+    "``lyapunov_x0_scan.py`` (half in 1.2× the x0 orbit's box): λmax·P ≤ 0.0058",
+    "ForcedVanDerPol": "at w = 2π/10, 1000 periods at P/1600 and P/800 (P/400 is periodic); "
+    "at dysts' w = 0.63 32 starts around x0 and 40 of ``lyapunov_x0_scan.py`` are regular",
+    "Bouali2": "32 starts up to 100% around x0 are regular too, and 40 of "
+    "``lyapunov_x0_scan.py`` (half in 1.2× the x0 orbit's box): λmax·P ≤ 0.036",
     "HenonHeiles": "3000 periods from the catalog's x0, in the chaotic sea at the energy of "
     "dysts' x0 (0.137), which is on a regular orbit",
-    "DequanLi": "λmax 0.00085 over 3000 periods (250 time units) too",
+    "DequanLi": "λmax 0.00085 over 3000 periods (250 time units) too; 16 starts of "
+    "``lyapunov_x0_scan.py`` over 3000 periods: λmax·P ≤ 0.0013 (c = 11/6 instead of 1.833 is "
+    "regular too)",
     "CellularNeuralNetwork": "0.202, 0.149, 0.123, 0.102, 0.099 at P/100 to P/1600",
     "WindmiReduced": "0.301, 0.164, 0.102, 0.084, 0.084 at P/100 to P/1600",
     "StickSlipOscillator": "0.033, 0.049, 0.089, 0.119 at P/100 to P/800",
@@ -279,9 +289,12 @@ NOTES = {
     "their basin boundary (starts 1e-3 around it reach the orbit); 3000 periods from the "
     "catalog's x0, inside the chaotic basin",
     "PanXuZhou": "coexisting attractors: λ1 0.67, 0.23, -0.006, -0.02 from 4 starts 1e-5 "
-    "around x0; the sweep's value averages over them",
+    "around x0; the sweep's value averages over them. The chaotic set is transient: 36 starts "
+    "1e-3 around 3 chaotic points (``lyapunov_x0_scan.py``) give λmax -0.055..0.65 over 1000 "
+    "periods, so no x0 keeps its neighbours chaotic",
     "Tsucs2": "transient chaos: 0.0313 (0.0317 at twice the step) over 300 periods, -0.0014 "
-    "(-0.0011) over 3000",
+    "(-0.0011) over 3000; 40 starts of ``lyapunov_x0_scan.py``: λmax·P ≤ 0.0085 (c = 5/6 "
+    "instead of 0.833 is regular too)",
     "BelousovZhabotinsky": "chaotic at P/400, periodic at P/200",
     # 2026-11-28: 3000 periods (``--periods 3000``; Coullet 30000) for these; the independent
     # runs of ``benchmarks/lyapunov_reference.py`` at 300 s of CPU (conservative flows: starts

@@ -133,3 +133,49 @@ def test_cuda_rhs_agrees_with_numpy(name):
     assert out_cuda.device.type == "cuda"
     scale = max(1.0, float(np.abs(out_np).max())) * _stiffness(system)
     np.testing.assert_allclose(out_cuda.cpu().numpy(), out_np, rtol=1e-12, atol=1e-12 * scale)
+
+
+def test_departures_from_dysts_are_recorded_on_the_systems():
+    from chaosflow.systems.catalog._dysts import DEPARTURES
+
+    for name, why in DEPARTURES.items():
+        s = get_system(name)
+        assert s.kind == "flow"
+        assert s.metadata.extra["departs_from_dysts"] == why
+        assert f"except: {why}" in s.metadata.citation
+
+
+def _henon_heiles_energy(x) -> float:
+    x, y, px, py = x
+    return 0.5 * (px**2 + py**2) + 0.5 * (x**2 + y**2) + x**2 * y - y**3 / 3.0
+
+
+def test_henon_heiles_x0_keeps_the_energy_of_dysts_x0():
+    """The departure moves x0 within its energy shell (H is conserved; Hénon & Heiles 1964)."""
+    s = get_system("HenonHeiles")
+    dysts_x0 = (-0.29707259, -0.0031367513, 0.42548865, 0.071905482)
+    assert s.params["lam"] == 1.0
+    assert _henon_heiles_energy(s.metadata.x0) == pytest.approx(
+        _henon_heiles_energy(dysts_x0), abs=1e-6
+    )
+
+
+@pytest.mark.slow
+def test_forced_van_der_pol_is_chaotic_at_2pi_over_10_and_regular_at_0_63():
+    """Why ForcedVanDerPol departs from dysts' w = 0.63 (``_dysts.DEPARTURES``)."""
+    from chaosflow.systems.lyapunov import max_lyapunov_fd, rk4_step
+
+    s = get_system("ForcedVanDerPol")
+    assert s.params["w"] == pytest.approx(2.0 * math.pi / 10.0, rel=1e-15)
+    rng = np.random.default_rng(0)
+    starts = np.column_stack(
+        [rng.uniform(-2, 2, 4), rng.uniform(-2, 2, 4), rng.uniform(0, 2 * math.pi, 4)]
+    )
+    lam = {}
+    for w in (0.63, 2.0 * math.pi / 10.0):
+        h = 2.0 * math.pi / w / 400
+        n = 300 * 400
+        step = rk4_step(s, h, params={**s.params, "w": w})
+        lam[w] = max_lyapunov_fd(step, starts, n, dt=h, transient=n // 10)
+    assert np.all(lam[0.63] < 5e-4), lam  # a limit cycle or torus: λmax ≤ 0
+    assert np.all(lam[2.0 * math.pi / 10.0] > 3e-3), lam

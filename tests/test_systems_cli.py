@@ -66,6 +66,19 @@ def test_show_table_and_the_pde_stepper():
     assert info["dim"] == 64
 
 
+def test_show_says_where_a_flow_differs_from_dysts():
+    result = runner.invoke(app, ["show", "HenonHeiles", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert "chaotic sea" in info["extra"]["departs_from_dysts"]
+    assert "except: x0 in the chaotic sea" in info["citation"]
+    table = runner.invoke(app, ["show", "HenonHeiles"])
+    assert "differs from dysts" in table.stdout
+    plain = json.loads(runner.invoke(app, ["show", "Lorenz", "--json"]).stdout)
+    assert "departs_from_dysts" not in plain["extra"]
+    assert "except" not in plain["citation"]
+
+
 def test_show_unknown_name_suggests_and_exits_nonzero():
     result = runner.invoke(app, ["show", "Lornez"])
     assert result.exit_code == 2

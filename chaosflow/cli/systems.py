@@ -117,6 +117,8 @@ def show_command(
         table.add_row(key, str(info[key]))
     table.add_row("x0", ", ".join(f"{v:.6g}" for v in info["x0"][:12]))
     table.add_row("citation", info["citation"])
+    if info["extra"].get("departs_from_dysts"):
+        table.add_row("differs from dysts", info["extra"]["departs_from_dysts"])
     if info["lyapunov_exception"]:
         table.add_row("λ exception", info["lyapunov_exception"])
     _out.print(table)

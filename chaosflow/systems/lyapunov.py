@@ -27,7 +27,7 @@ StepFn = Callable[[torch.Tensor], torch.Tensor]
 #: ``benchmarks/results/lyapunov_flows.txt``): RK4 at two steps, P/200 and P/100 (P the
 #: dominant period; P/400 and P/200 where those disagreed, finer where RK4 diverged), 300
 #: periods (3000 for Tsucs2, IsothermalChemical and six conservative flows, 30000 for
-#: Coullet), 8 starts 1e-5 around x0,
+#: Coullet, 1000 at P/1600 for ForcedVanDerPol), 8 starts 1e-5 around x0,
 #: against ``metadata.lyapunov_max`` (its rule:
 #: ``chaosflow.systems.catalog._lyapunov_refs``: published, else the independent QR reference
 #: of ``benchmarks/lyapunov_reference.py`` where it passed its checks, else dysts' QR λ1;
@@ -73,16 +73,18 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.00169,
         0.00169,
         0.0204,
-        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
-        "spread, zero, length (λ1·P 0.0067 < 0.01); dysts Σλ 0.0141 vs ⟨∇·f⟩ -0.0298; no zero "
-        "λ_i in dysts' spectrum (min |λ_i| 0.0033)",
+        "32 starts up to 100% around x0 are regular too, and 40 of ``lyapunov_x0_scan.py`` (half "
+        "in 1.2× the x0 orbit's box): λmax·P ≤ 0.036; independent reference fails chaos, spread, "
+        "zero, length (λ1·P 0.0067 < 0.01); dysts Σλ 0.0141 vs ⟨∇·f⟩ -0.0298; no zero λ_i in "
+        "dysts' spectrum (min |λ_i| 0.0033)",
     ),
     "CaTwoPlusQuasiperiodic": (
         "regular",
         0.00033,
         0.000336,
         0.162,
-        "quasi-periodic, as its name says; independent reference fails chaos, spread, zero, "
+        "quasi-periodic, as its name says; 40 starts of ``lyapunov_x0_scan.py`` (half in 1.2× "
+        "the x0 orbit's box): λmax·P ≤ 0.0065; independent reference fails chaos, spread, zero, "
         "length (λ1·P 0.00074 < 0.01); dysts Σλ 0.0849 vs ⟨∇·f⟩ -0.079; no zero λ_i in dysts' "
         "spectrum (min |λ_i| 0.022)",
     ),
@@ -91,7 +93,8 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         -0.000148,
         -0.000149,
         0.093,
-        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
+        "32 starts up to 100% around x0 are regular too, and 40 of ``lyapunov_x0_scan.py`` (half "
+        "in 1.2× the x0 orbit's box): λmax·P ≤ 0.0077; independent reference fails chaos, "
         "spread, zero, length (λ1·P 0.0062 < 0.01)",
     ),
     "DequanLi": (
@@ -99,8 +102,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.000855,
         0.00079,
         1.86,
-        "λmax 0.00085 over 3000 periods (250 time units) too; independent reference fails chaos, "
-        "spread, zero, length (λ1·P 0.0012 < 0.01); dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
+        "λmax 0.00085 over 3000 periods (250 time units) too; 16 starts of "
+        "``lyapunov_x0_scan.py`` over 3000 periods: λmax·P ≤ 0.0013 (c = 11/6 instead of 1.833 "
+        "is regular too); independent reference fails chaos, spread, zero, length (λ1·P 0.0012 < "
+        "0.01); dysts Σλ -0.908 vs ⟨∇·f⟩ -3.72",
     ),
     "FluidTrampoline": (
         "dysts",
@@ -116,16 +121,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.000211,
         0.000359,
         0.000627,
-        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
-        "length (λ1·P 0 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
-    ),
-    "ForcedVanDerPol": (
-        "regular",
-        -2.9e-05,
-        -6.49e-05,
-        0.265,
-        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
-        "length (λ1·P 0 < 0.01); dysts Σλ -20.3 vs ⟨∇·f⟩ -13.2",
+        "32 starts up to 100% around x0 are regular too, and 40 of ``lyapunov_x0_scan.py`` (half "
+        "in 1.2× the x0 orbit's box): λmax·P ≤ 0.0058; independent reference fails chaos, length "
+        "(λ1·P 0 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| 0.00063)",
     ),
     "InteriorSquirmer": (
         "conservative",
@@ -140,9 +138,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.000426,
         0.000433,
         0.0256,
-        "32 starts up to 100% around x0 are regular too; independent reference fails chaos, "
-        "spread, zero, length (λ1·P -0.00053 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| "
-        "0.026)",
+        "32 starts up to 100% around x0 are regular too, and 40 of ``lyapunov_x0_scan.py`` (half "
+        "in 1.2× the x0 orbit's box): λmax·P ≤ 0.013; independent reference fails chaos, spread, "
+        "zero, length (λ1·P -0.00053 < 0.01); no zero λ_i in dysts' spectrum (min |λ_i| 0.026)",
     ),
     "LiuChen": (
         "unconverged",
@@ -177,7 +175,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.434,
         0.87,
         "coexisting attractors: λ1 0.67, 0.23, -0.006, -0.02 from 4 starts 1e-5 around x0; the "
-        "sweep's value averages over them; independent reference fails spread, zero (λ1 ± 0.13 "
+        "sweep's value averages over them. The chaotic set is transient: 36 starts 1e-3 around 3 "
+        "chaotic points (``lyapunov_x0_scan.py``) give λmax -0.055..0.65 over 1000 periods, so "
+        "no x0 keeps its neighbours chaotic; independent reference fails spread, zero (λ1 ± 0.13 "
         "(starts -0.05483..0.6522))",
     ),
     "SprottMore": (
@@ -185,8 +185,9 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         0.00129,
         0.00116,
         0.325,
-        "32 starts up to 100% around x0 are regular too; independent reference fails run "
-        "(FloatingPointError: SprottMore: DOP853 failed at t=5.937)",
+        "32 starts up to 100% around x0 are regular too, and 40 of ``lyapunov_x0_scan.py`` (half "
+        "in 1.2× the x0 orbit's box): λmax·P ≤ 0.083 (0.011 at twice the step); independent "
+        "reference fails run (FloatingPointError: SprottMore: DOP853 failed at t=5.937)",
     ),
     "StickSlipOscillator": (
         "unconverged",
@@ -218,8 +219,10 @@ _SWEEP: dict[str, tuple[str, float, float, float, str]] = {
         -0.00108,
         0.641,
         "transient chaos: 0.0313 (0.0317 at twice the step) over 300 periods, -0.0014 (-0.0011) "
-        "over 3000; independent reference fails chaos, zero, tolerance, length (λ1·P 0.0037 < "
-        "0.01); dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min |λ_i| 0.22)",
+        "over 3000; 40 starts of ``lyapunov_x0_scan.py``: λmax·P ≤ 0.0085 (c = 5/6 instead of "
+        "0.833 is regular too); independent reference fails chaos, zero, tolerance, length (λ1·P "
+        "0.0037 < 0.01); dysts Σλ -0.906 vs ⟨∇·f⟩ -1.75; no zero λ_i in dysts' spectrum (min "
+        "|λ_i| 0.22)",
     ),
     # delay equations (``--names PiecewiseCircuit SprottDelay --delay-periods 150
     # --delay-points N``, N = 50, 100 (2026-11-27), 200, 400 (2026-11-28) history nodes per delay

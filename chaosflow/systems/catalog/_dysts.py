@@ -21,6 +21,37 @@ from chaosflow.systems.catalog._lyapunov_refs import reference_lyapunov
 
 _VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
 
+#: Flows whose defaults differ from dysts' because dysts' values are not chaotic (or not
+#: reproducible) from its x0; name -> what differs and why (the measurements are in the comment
+#: at each definition and in ``benchmarks/results/lyapunov_flows.txt``). Shown by ``chaosflow
+#: systems show`` and kept in ``metadata.extra["departs_from_dysts"]`` and the citation.
+DEPARTURES: dict[str, str] = {
+    "CellCycle": "x0 on the chaotic attractor: from dysts' x0 RK4 at P/100 reaches a slow "
+    "periodic orbit",
+    "ForcedVanDerPol": "w = 2π/10 (dysts 0.63, where every start tried is regular) and x0 on "
+    "its attractor",
+    "HenonHeiles": "x0 in the chaotic sea at the energy of dysts' x0 (0.137), which lies on a "
+    "regular orbit",
+    "IsothermalChemical": "x0 inside the chaotic basin: dysts' x0 is near the boundary with a "
+    "coexisting periodic orbit",
+    "LiuChen": "x0 on the attractor: dysts' x0 is on the invariant line y = z = 0",
+    "Lorenz84": "x0 on the chaotic attractor: dysts' x0 reaches a coexisting periodic orbit",
+    "NoseHoover": "x0 (0, 5, 0) in the chaotic sea: dysts' x0 is on an invariant torus",
+    "SprottA": "x0 (0, 5, 0) of Sprott (1994), in the chaotic sea: dysts' x0 is on an "
+    "invariant torus",
+}
+
+
+def values_note(name: str) -> str:
+    """The citation's note on where a dysts flow's values come from (and where they differ)."""
+    departs = DEPARTURES.get(name)
+    return f"{_VALUES}, except: {departs}" if departs else _VALUES
+
+
+def departure_extra(name: str) -> dict[str, str]:
+    """``{"departs_from_dysts": why}`` for a flow in ``DEPARTURES``, else ``{}``."""
+    return {"departs_from_dysts": DEPARTURES[name]} if name in DEPARTURES else {}
+
 
 def output_dt(period: float) -> float:
     """Output step: the dominant period / 30, rounded to one significant digit (time units)."""
@@ -62,6 +93,7 @@ def dysts_flow(
     """
     lyapunov_max, source = reference_lyapunov(name)
     extra: dict[str, Any] = {"dysts_dt": dysts_dt, "lyapunov_source": source}
+    extra.update(departure_extra(name))
     if unbounded:
         extra["unbounded_indices"] = tuple(unbounded)
     if nonautonomous:
@@ -79,7 +111,7 @@ def dysts_flow(
             period=period,
             lyapunov_max=lyapunov_max,
             x0=tuple(float(v) for v in x0),
-            citation=f"{citation} ; λmax: {source} ; {_VALUES}",
+            citation=f"{citation} ; λmax: {source} ; {values_note(name)}",
             description=description,
             extra=extra,
         ),

@@ -268,6 +268,7 @@ INDEPENDENT: dict[str, tuple[float, ...]] = {
     "ExcitableCell": (0.4975, -0.001686, -29.14),  # dysts QR 17.03
     "Finance": (0.09134, -4.117e-05, -0.6329),  # dysts QR 0.1071
     "ForcedBrusselator": (0.01529, 0, -0.2476),  # dysts QR 0.002831
+    "ForcedVanDerPol": (0.007716, 0, -13.18),  # dysts QR 0.2652 (at w = 0.63)
     "GenesioTesi": (0.1043, -9.195e-05, -0.5442),  # dysts QR 0.09974
     "GuckenheimerHolmes": (0.4403, -0.001518, -0.8344),  # dysts QR 0.3408
     "Hadley": (0.2121, 0.0005411, -0.3651),  # dysts QR 0.3117

@@ -32,8 +32,6 @@ KNOWN_ISSUES: dict[str, str] = {
     "0.009 after 50, 100, 200 periods (→ 0); dysts lists 0.48",
     "CircadianRhythm": "not chaotic from dysts' x0: λmax estimates 3e-4, 1e-3, 4e-4 over 50, "
     "100, 200 periods (bounded log growth); dysts lists 0.0063",
-    "ForcedVanDerPol": "not chaotic from dysts' x0: λmax estimates -0.0014, -0.0007, -0.0004 "
-    "over 50, 100, 200 periods (→ 0); dysts lists 0.0035",
     "KawczynskiStrizhak": "mixed-mode but not chaotic from dysts' x0: λmax estimates 0.0088, "
     "0.0047, 0.0029 over 50, 100, 200 periods (→ 0); dysts lists 0.076",
     "ForcedFitzHughNagumo": "not chaotic from dysts' x0: λmax estimates 0.0063, 0.0022, "

@@ -27,9 +27,8 @@ import numpy as np
 from chaosflow.systems._array import namespace, stack
 from chaosflow.systems._base import Metadata, System
 from chaosflow.systems._registry import register_system
+from chaosflow.systems.catalog._dysts import departure_extra, values_note
 from chaosflow.systems.catalog._lyapunov_refs import reference_lyapunov
-
-_VALUES = "values: dysts chaotic_attractors.json (Gilpin 2021)"
 
 #: Systems that keep their place in the catalog although they fail a generic expectation
 #: (chaotic, bounded) at the dysts defaults; name -> reason. The sibling modules keep their own.
@@ -99,9 +98,9 @@ def register_flow(
             period=period,
             lyapunov_max=lyapunov_max,
             x0=tuple(float(v) for v in x0),
-            citation=f"{citation} ; λmax: {source} ; {_VALUES}",
+            citation=f"{citation} ; λmax: {source} ; {values_note(name)}",
             description=description,
-            extra={**(extra or {}), "lyapunov_source": source},
+            extra={**(extra or {}), "lyapunov_source": source, **departure_extra(name)},
             param_bounds=dict(param_bounds or {}),
         ),
     )
