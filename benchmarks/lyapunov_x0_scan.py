@@ -10,7 +10,7 @@ energy shell. This script looks for it. For each named flow it
 2. starts ``--samples`` initial conditions: half uniform in that box widened by ``--widen``,
    half on the default trajectory displaced by relative scales 1e-3 .. 0.5 (phases of
    non-autonomous flows, ``metadata.extra["unbounded_indices"]``, are kept from the trajectory);
-3. estimates λmax for each (Benettin, finite-difference twin; ``max_lyapunov_fd``'s method) at
+3. estimates λmax for each (Benettin, finite-difference twins: ``max_lyapunov_fd``) at
    P/``spp`` and at P/(2·``spp``) over ``--periods`` periods after a transient of one tenth,
    and records each run's final state (a point on whatever set it settled on).
 
@@ -33,7 +33,7 @@ import time
 import numpy as np
 
 from chaosflow.systems import get_system
-from chaosflow.systems.lyapunov import rk4_step
+from chaosflow.systems.lyapunov import max_lyapunov_fd, rk4_step
 
 SCALES = (1e-3, 1e-2, 0.1, 0.3, 0.5)
 
@@ -74,32 +74,11 @@ def starts(system, lo, hi, states, n: int, widen: float, seed: int) -> np.ndarra
 def lyapunov_with_state(system, x0: np.ndarray, spp: int, periods: int, seed: int = 0):
     """λmax per start (finite-difference twins, RK4 at P/spp) and each start's final state."""
     h = system.metadata.period / spp
-    step = rk4_step(system, h)
     n = periods * spp
-    transient = n // 10
-    x = np.array(x0, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    v = rng.standard_normal(x.shape)
-    v /= np.linalg.norm(v, axis=-1, keepdims=True)
-    batch = x.shape[0]
-    total = np.zeros(batch)
-    with np.errstate(all="ignore"):
-        for i in range(transient + n):
-            delta = 1e-8 * (1.0 + np.linalg.norm(x, axis=-1, keepdims=True))
-            both = step(np.concatenate([x, x + delta * v]))
-            x, partner = both[:batch], both[batch:]
-            v = (partner - x) / delta
-            norm = np.linalg.norm(v, axis=-1, keepdims=True)
-            if i >= transient:
-                total += np.log(norm[:, 0])
-            v /= norm
-            bad = ~np.isfinite(x).all(axis=1)
-            if bad.any():  # escaped or overflowed: park it so the batch stays finite
-                total[bad] = np.nan
-                x[bad] = 0.0
-                v[bad] = 1.0 / math.sqrt(system.dim)
-    lam = total / (n * h)
-    return lam, x
+    with np.errstate(all="ignore"):  # escaping starts overflow; their λ is non-finite
+        return max_lyapunov_fd(
+            rk4_step(system, h), x0, n, dt=h, transient=n // 10, seed=seed, return_state=True
+        )
 
 
 def scan(name: str, args) -> dict:

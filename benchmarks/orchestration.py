@@ -123,6 +123,8 @@ def main() -> None:
         help="every k-th catalog flow (default 1: the full-catalog spec of issue 5); 0: SYSTEMS",
     )
     a = ap.parse_args()
+    if a.rounds < 1:
+        ap.error(f"--rounds must be at least 1, got {a.rounds}")
     from chaosflow.flows._server import prefect_api
 
     systems = SYSTEMS[: a.systems]

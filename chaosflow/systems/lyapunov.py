@@ -321,14 +321,17 @@ def max_lyapunov_fd(
     transient: int = 0,
     eps: float = 1e-8,
     seed: int = 0,
-) -> np.ndarray:
+    return_state: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """λmax per time unit by two nearby trajectories renormalised every step (numpy).
 
     The finite-difference twin of ``max_lyapunov`` (Benettin et al. 1976, PRA 14, 2338): the
     partner sits ``eps`` (relative to ``1 + |x|``) away along the current tangent estimate and
     both advance in one batched ``step`` call, so it costs two trajectories and no autograd.
     Not for maps that wrap coordinates (mod 1, mod 2π): a pair straddling the cut separates
-    by the period. Returns ``[batch]``.
+    by the period. Returns ``[batch]`` (and the final states ``[batch, d]`` with
+    ``return_state``: points of whatever set each start settled on). Rows are independent: one
+    that escapes to inf/NaN gives a non-finite λ and leaves the others alone.
     """
     x = np.array(x0, dtype=np.float64)
     rng = np.random.default_rng(seed)
@@ -345,7 +348,8 @@ def max_lyapunov_fd(
         if i >= transient:
             total += np.log(norm[:, 0])
         v /= norm
-    return total / (n_steps * dt)
+    lam = total / (n_steps * dt)
+    return (lam, x) if return_state else lam
 
 
 def rk4_step(system: System, dt: float, substeps: int = 1, params: Mapping | None = None):
